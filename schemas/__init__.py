@@ -1,0 +1,1 @@
+"""Message schemas, index templates and the actor registry (data, loaded by name)."""

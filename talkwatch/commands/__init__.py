@@ -1,0 +1,1 @@
+"""One module per `talkwatch` subcommand; see talkwatch.cli."""
