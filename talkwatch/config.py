@@ -45,7 +45,9 @@ class StackSettings:
     home: Path
     cache: Path
     kafka_port: int
+    kafka_controller_port: int
     es_port: int
+    es_transport_port: int
     sample_feed_port: int
 
 
@@ -125,11 +127,17 @@ def _elasticsearch(
 def _stack(path: Path, table: dict[str, Any]) -> StackSettings:
     home = _get(path, table, "stack", "home", str, "~/.local/share/talkwatch")
     cache = _get(path, table, "stack", "cache", str, "~/.cache/talkwatch")
+    kafka_port = _get(path, table, "stack", "kafka_port", int, 9092)
+    es_port = _get(path, table, "stack", "es_port", int, 9200)
     return StackSettings(
         home=Path(home).expanduser(),
         cache=Path(cache).expanduser(),
-        kafka_port=_get(path, table, "stack", "kafka_port", int, 9092),
-        es_port=_get(path, table, "stack", "es_port", int, 9200),
+        kafka_port=kafka_port,
+        kafka_controller_port=_get(
+            path, table, "stack", "kafka_controller_port", int, kafka_port + 1
+        ),
+        es_port=es_port,
+        es_transport_port=_get(path, table, "stack", "es_transport_port", int, es_port + 100),
         sample_feed_port=_get(path, table, "stack", "sample_feed_port", int, 8765),
     )
 
