@@ -16,6 +16,13 @@ from talkwatch.config import ConfigError
 
 COMMANDS = [
     "stack",
+    "extract",
+    "eval",
+    "pipeline",
+    "demo",
+    "run",
+    "feeds",
+    "ingest",
 ]
 
 

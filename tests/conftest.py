@@ -91,3 +91,31 @@ def es_url(local_stack: LocalStack) -> str:
 @pytest.fixture(scope="session")
 def prism_binary(local_stack: LocalStack) -> Path:
     return local_stack.prism()
+
+
+@pytest.fixture
+def isolated_config(stack_config: Path, tmp_path: Path, kafka_bootstrap: str):
+    """Build a config on the session stack with topics, indices and state of this test only.
+
+    Call it with extra TOML (feeds, connectors, alerts ...); returns the loaded Config.
+    """
+    import uuid
+
+    def make(extra_toml: str = "", connectors_toml: str = "", name: str = "cfg") -> Config:
+        tag = uuid.uuid4().hex[:8]
+        base = stack_config.read_text()
+        base = base.replace('"talkwatch.articles"', f'"articles-{tag}"')
+        base = base.replace('"talkwatch.deadletter"', f'"deadletter-{tag}"')
+        base = base.replace('index_prefix = "talkwatch"', f'index_prefix = "tw-{tag}"')
+        path = tmp_path / f"{name}-{tag}.toml"
+        path.write_text(
+            base
+            + f'\n[pipeline]\ngroup_id = "pipeline-{tag}"\n'
+            + f'\n[connectors]\nstate_path = "{tmp_path / ("state-" + tag + ".sqlite3")}"\n'
+            + connectors_toml
+            + "\n"
+            + extra_toml
+        )
+        return load_config(path)
+
+    return make

@@ -1,0 +1,1 @@
+"""The Apache Beam streaming pipeline: Kafka -> extraction -> Elasticsearch (and alerts)."""

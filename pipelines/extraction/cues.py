@@ -1,0 +1,155 @@
+"""Word cues of one sentence, compiled from `schemas/round_cues.json`.
+
+`SentenceCues` is what the round rules know about a sentence: does it name a round (a head
+noun such as "round", "talks", "session"), which series its words point to, which ordinals it
+gives, whether it speaks of Syria or of another conflict, and its tense and status cues.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from pipelines.extraction.data import load_schema_data
+from pipelines.extraction.ordinals import OrdinalMention, find_ordinals
+
+# Event verbs governed by a future or purpose marker ("will begin", "to open") do not report
+# that the event happened.
+FUTURE_GOVERNED = re.compile(
+    r"(?:\b(?:will|shall|would|won't|could|may|might)\s+(?:\w+\s+){0,2}|\bto\s+)$", re.IGNORECASE
+)
+HAPPENED_CUES = frozenset({"concluded", "opened", "ongoing", "past_held"})
+STATUS_CUE_NAMES = ("postponed", "cancelled", "concluded", "opened", "ongoing", "past_held",
+                    "future", "arrival", "next_round")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    round_head: re.Pattern[str]
+    series: dict[str, tuple[tuple[re.Pattern[str], float], ...]]
+    syria: re.Pattern[str]
+    other_conflicts: dict[str, re.Pattern[str]]
+    status: dict[str, re.Pattern[str]]
+    start_verbs: re.Pattern[str]
+    end_verbs: re.Pattern[str]
+    speech_verbs: re.Pattern[str]
+    participation: re.Pattern[str]
+    absence: re.Pattern[str]
+    backer: re.Pattern[str]
+    context_only: re.Pattern[str]
+    prospective: re.Pattern[str]
+    guarantor: re.Pattern[str]
+    observer: re.Pattern[str]
+    mediator: re.Pattern[str]
+    host: re.Pattern[str]
+    outcomes: dict[str, re.Pattern[str]]
+
+
+def _compile(pattern: str, case_sensitive: bool = False) -> re.Pattern[str]:
+    return re.compile(pattern, 0 if case_sensitive else re.IGNORECASE)
+
+
+def lexicon_from_data(data: dict[str, Any]) -> Lexicon:
+    return Lexicon(
+        round_head=_compile(data["round_head"]),
+        series={
+            name: tuple(
+                (_compile(cue["pattern"], cue.get("case_sensitive", False)), float(cue["weight"]))
+                for cue in cues
+            )
+            for name, cues in data["series_cues"].items()
+        },
+        syria=_compile(data["syria_terms"]),
+        other_conflicts={k: _compile(v) for k, v in data["other_conflicts"].items()},
+        status={k: _compile(v) for k, v in data["status_cues"].items()},
+        start_verbs=_compile(data["start_verbs"]),
+        end_verbs=_compile(data["end_verbs"]),
+        speech_verbs=_compile(data["speech_verbs"]),
+        participation=_compile(data["participation_cues"]),
+        absence=_compile(data["absence_cues"]),
+        backer=_compile(data["backer_cues"]),
+        context_only=_compile(data["context_only_cues"]),
+        prospective=_compile(data["prospective_cues"]),
+        guarantor=_compile(data["guarantor_cues"]),
+        observer=_compile(data["observer_cues"]),
+        mediator=_compile(data["mediator_cues"]),
+        host=_compile(data["host_cues"]),
+        outcomes={k: _compile(v) for k, v in data["outcomes"].items()},
+    )
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    return lexicon_from_data(load_schema_data("round_cues.json"))
+
+
+@dataclass(frozen=True)
+class SentenceCues:
+    index: int
+    start: int
+    end: int
+    text: str
+    in_title: bool
+    has_round_head: bool
+    series_scores: dict[str, float]
+    ordinals: tuple[OrdinalMention, ...]
+    syria: int
+    other_conflict: int
+    status: frozenset[str]
+
+    @property
+    def best_series(self) -> str | None:
+        named = {k: v for k, v in self.series_scores.items() if k != "other" and v > 0}
+        if not named:
+            return None
+        return max(named, key=lambda k: named[k])
+
+    @property
+    def names_a_round(self) -> bool:
+        """A sentence about some round of talks: head noun plus a series cue or an ordinal."""
+        has_series = any(v > 0 for v in self.series_scores.values())
+        if self.has_round_head and (has_series or bool(self.ordinals)):
+            return True
+        # "The Constitutional Committee will convene ...": a strong series name acting as the
+        # event's subject stands for its round.
+        return max(self.series_scores.values(), default=0) >= 3 and bool(self.status)
+
+    @property
+    def about_other_round(self) -> bool:
+        """Speaks of a previous or next round rather than this one."""
+        if "next_round" in self.status:
+            return True
+        return bool(self.ordinals) and all(o.other_round for o in self.ordinals)
+
+
+def sentence_cues(index: int, start: int, end: int, text: str, in_title: bool) -> SentenceCues:
+    lexicon = load_lexicon()
+    scores = {
+        series: sum(weight * len(pattern.findall(text)) for pattern, weight in cues)
+        for series, cues in lexicon.series.items()
+    }
+    other = sum(len(p.findall(text)) for p in lexicon.other_conflicts.values())
+    return SentenceCues(
+        index=index,
+        start=start,
+        end=end,
+        text=text,
+        in_title=in_title,
+        has_round_head=bool(lexicon.round_head.search(text)),
+        series_scores=scores,
+        ordinals=tuple(find_ordinals(text, start)),
+        syria=len(lexicon.syria.findall(text)),
+        other_conflict=other,
+        status=frozenset(name for name, p in lexicon.status.items() if _has_cue(name, p, text)),
+    )
+
+
+def _has_cue(name: str, pattern: re.Pattern[str], text: str) -> bool:
+    if name not in HAPPENED_CUES:
+        return bool(pattern.search(text))
+    return any(
+        not FUTURE_GOVERNED.search(text[max(0, m.start() - 30) : m.start()])
+        for m in pattern.finditer(text)
+    )

@@ -1,0 +1,183 @@
+"""Who took part in the round, and in which role.
+
+Only sentences about this round count: the lead sentence, sentences naming the round, and
+sentences with participation words (delegation, attended, observer, envoy ...). Sentences about
+the battlefield, hypotheticals ("could join", "states such as"), sentences about another series,
+other rounds, or other times (a date far from the round's) are context, not attendance.
+Within a counted sentence a mention is dropped when it is a backer ("backed by Russia") and
+marked absent when an absence cue ("abstained from sending", "boycotted") stands next to it.
+The venue's country is the host; hosts that only host are not reported as actors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from pipelines.extraction.actors import ActorMention, load_registry
+from pipelines.extraction.cues import SentenceCues, load_lexicon
+from pipelines.extraction.dates import find_dates
+
+UN_MEDIATED_SERIES = frozenset({"geneva", "constitutional_committee"})
+NOT_ATTENDING_ROLES = frozenset({"host", "absent/boycotting"})
+# How far (characters) an absence or backer cue reaches from the actor it concerns.
+ABSENCE_REACH_AFTER = 80
+ABSENCE_REACH_BEFORE = 25
+OTHER_TIME_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Participant:
+    actor: str  # canonical name, or the surface text of an unlinked name
+    role: str
+    linked: bool
+    sentence: int
+    start: int
+    end: int
+
+
+def counted_sentences(
+    sentences: list[SentenceCues],
+    main: SentenceCues,
+    series: str | None,
+    round_start: date | None,
+    reference: date | None,
+) -> set[int]:
+    """Indices of sentences whose actor mentions count; a negative index -i-1 means that only
+    the UN mediators mentioned in sentence i count."""
+    lexicon = load_lexicon()
+    counted = set()
+    for cues in sentences:
+        text = cues.text
+        if cues.index == main.index:
+            counted.add(cues.index)
+            continue
+        if cues.about_other_round:
+            # In UN-led series the envoy mediates every round, so a sentence where the envoy
+            # speaks about the next round still shows who mediates this one.
+            if series in UN_MEDIATED_SERIES and lexicon.mediator.search(text):
+                counted.add(-cues.index - 1)  # negative: count only the UN mediators in it
+            continue
+        own_series = cues.best_series
+        if own_series and series and own_series != series and cues.series_scores[own_series] >= 3:
+            continue
+        if lexicon.prospective.search(text):
+            continue
+        participation = bool(lexicon.participation.search(text))
+        if lexicon.context_only.search(text) and not participation:
+            continue
+        if _about_other_time(text, cues.start, round_start or reference):
+            continue
+        if participation or (cues.names_a_round and cues.has_round_head):
+            counted.add(cues.index)
+    return counted
+
+
+def _about_other_time(text: str, offset: int, anchor: date | None) -> bool:
+    if anchor is None:
+        return False
+    for mention in find_dates(text, offset, anchor):
+        if mention.kind == "weekday" or mention.day is None:
+            continue
+        if abs((mention.day - anchor).days) > OTHER_TIME_DAYS:
+            return True
+    return False
+
+
+def assign_roles(
+    mentions: list[ActorMention],
+    document: str,
+    sentences: list[SentenceCues],
+    counted: set[int],
+    series: str | None,
+    venue_country: str | None,
+) -> list[Participant]:
+    registry = load_registry()
+    by_index = {s.index: s for s in sentences}
+    participants = []
+    for mention in mentions:
+        if mention.sentence not in by_index:
+            continue
+        mediators_only = -mention.sentence - 1 in counted
+        if mention.sentence not in counted and not mediators_only:
+            continue
+        if mediators_only and "United Nations" not in mention.reported_as:
+            continue
+        sentence = by_index[mention.sentence]
+        before = document[max(sentence.start, mention.start - ABSENCE_REACH_BEFORE) : mention.start]
+        after = document[mention.end : min(sentence.end, mention.end + ABSENCE_REACH_AFTER)]
+        if _is_backer(
+            document[sentence.start : mention.start], document[mention.end : sentence.end]
+        ):
+            continue
+        actor = registry.actors.get(mention.actor_id) if mention.actor_id else None
+        if mention.canonical is None and mention.type in {"place", "group"}:
+            continue  # an unlinked place or nationality is not a participant
+        role = _role(mention, actor, sentence.text, before, after, series, venue_country)
+        participants.append(
+            Participant(
+                actor=mention.canonical or mention.surface,
+                role=role,
+                linked=mention.canonical is not None,
+                sentence=mention.sentence,
+                start=mention.start,
+                end=mention.end,
+            )
+        )
+    return participants
+
+
+# "backed by Russia, Iran and Hezbollah": the cue governs a short coordinated list.
+BACKER_LIST_BEFORE = re.compile(
+    r"\b(?:backed|supported|armed|sponsored) by\s+(?:the\s+)?(?:[\w.'’-]+(?:\s[\w.'’-]+)?,?\s+"
+    r"(?:and\s+|as well as\s+)?){0,4}$"
+)
+BACKER_AFTER = re.compile(r"^[-\s](?:backed|supported|armed|sponsored)\b")
+
+
+def _is_backer(before: str, after: str) -> bool:
+    return bool(BACKER_LIST_BEFORE.search(before[-80:]) or BACKER_AFTER.match(after))
+
+
+def _role(mention, actor, sentence, before, after, series, venue_country) -> str:
+    lexicon = load_lexicon()
+    if lexicon.absence.search(after) or lexicon.absence.search(before):
+        return "absent/boycotting"
+    is_guarantor = actor is not None and series in actor.guarantor_of
+    if actor is not None and actor.name == venue_country and not is_guarantor:
+        return "host"
+    if lexicon.host.search(after[:30]) and not lexicon.participation.search(after[:30]):
+        return "host"
+    if lexicon.observer.search(sentence):
+        return "observer"
+    if is_guarantor and lexicon.guarantor.search(sentence):
+        return "guarantor/sponsor"
+    if (
+        actor is not None
+        and ("United Nations" in mention.reported_as)
+        and (actor.type == "person" or lexicon.mediator.search(sentence))
+    ):
+        return "mediator/envoy"
+    return "delegation"
+
+
+def reported_actors(participants: list[Participant], mentions: list[ActorMention]) -> list[str]:
+    """Canonical names for the `actors` field: attending participants and their affiliations,
+    minus anyone reported absent."""
+    reported_as = {(m.start, m.end): m.reported_as for m in mentions}
+    absent: set[str] = set()
+    names: list[str] = []
+    for participant in participants:
+        if not participant.linked:
+            continue
+        groups = reported_as.get((participant.start, participant.end), ())
+        if participant.role == "absent/boycotting":
+            absent.update(groups[:1])
+            continue
+        if participant.role in NOT_ATTENDING_ROLES:
+            continue
+        for name in groups:
+            if name not in names:
+                names.append(name)
+    return [name for name in names if name not in absent]

@@ -1,0 +1,467 @@
+"""One article -> one `RoundExtraction`: is it a report of a round of Syria talks, and which.
+
+The rules, in the order they run:
+1. Subject: Syria must outweigh other conflicts (Yemen talks in Geneva are not Syria talks).
+2. Lead round sentence: the first body sentence naming a round (a head noun with a series cue
+   or an ordinal) that is not about a previous or next round; the headline is the fallback.
+3. Series from weighted cues (headline and lead count most), ordinal from the lead sentence
+   first, venue from locative phrases, then the dateline.
+4. Dates: an absolute start date in a round sentence, then the public-record calendar for a
+   stated ordinal, then weekdays and relative phrases, then month-only phrases.
+5. Status from dates and verbs (see `status`); only opening, under way or just-concluded
+   rounds are reports. Announcements and postponements keep series/round/status so they can
+   update the round they name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from pipelines.extraction import calendar
+from pipelines.extraction.actors import ActorRegistry, link_actors
+from pipelines.extraction.article import ArticleText
+from pipelines.extraction.cues import SentenceCues, load_lexicon, sentence_cues
+from pipelines.extraction.dates import DateMention, duration_days, find_dates
+from pipelines.extraction.nlp import Annotation
+from pipelines.extraction.ordinals import OrdinalMention
+from pipelines.extraction.participants import (
+    Participant,
+    assign_roles,
+    counted_sentences,
+    reported_actors,
+)
+from pipelines.extraction.status import decide_status, is_report
+from pipelines.extraction.venues import VenueMention, dateline_city, find_venues
+
+SERIES = ("astana", "geneva", "sochi", "constitutional_committee", "other")
+# Weights of a sentence's series cues by where the sentence stands.
+HEADLINE_WEIGHT, LEAD_WEIGHT, EARLY_WEIGHT, LATER_WEIGHT = 3.0, 3.0, 2.0, 1.0
+EARLY_SENTENCES = 5
+# A dated phrase is about this round only if it lies this near the reference date.
+PLAUSIBLE_BEFORE_DAYS, PLAUSIBLE_AFTER_DAYS = 45, 120
+DATE_LINE = re.compile(
+    r"^\W*(?:(?:Published|Updated|Posted)\s+)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+\w+\.?,?\s+\d{4}|\w+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
+    r"\d{4}-\d\d-\d\d)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    sentence: str
+    start: int
+    end: int
+    confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentence": self.sentence,
+            "start": self.start,
+            "end": self.end,
+            "confidence": round(self.confidence, 2),
+        }
+
+
+@dataclass(frozen=True)
+class RoundExtraction:
+    article_id: str
+    is_syria_talks_round: bool
+    series: str | None = None
+    round: int | None = None
+    location: str | None = None
+    country: str | None = None
+    coordinates: tuple[float, float] | None = None  # (lat, lon)
+    start_date: date | None = None
+    end_date: date | None = None
+    status: str | None = None
+    participants: tuple[Participant, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    next_round: dict[str, Any] | None = None
+    actors: tuple[str, ...] = ()
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+
+    def output_line(self) -> dict[str, Any]:
+        """The line `talkwatch extract` writes for this article."""
+        return {
+            "id": self.article_id,
+            "is_syria_talks_round": self.is_syria_talks_round,
+            "series": self.series,
+            "round": self.round,
+            "location": self.location,
+            "start_date": self.start_date.isoformat() if self.start_date else None,
+            "actors": list(self.actors),
+            "status": self.status,
+            "evidence": {name: ev.to_dict() for name, ev in self.evidence.items()},
+        }
+
+
+def extract_round(
+    article: ArticleText, annotation: Annotation, registry: ActorRegistry | None = None
+) -> RoundExtraction:
+    """`annotation` must be of `article.document` (title + text)."""
+    document = article.document
+    title_end = article.title_end
+    sentences = [
+        sentence_cues(i, start, end, document[start:end], in_title=end <= title_end)
+        for i, (start, end) in enumerate(annotation.sentences)
+    ]
+    dateline, dateline_end = dateline_city(document)
+    reference = article.published or _reference_from_text(document, sentences)
+    if not _syria_is_subject(sentences):
+        return RoundExtraction(article.id, False)
+    main = _lead_round_sentence(sentences)
+    if main is None:
+        return RoundExtraction(article.id, False)
+    evidence: dict[str, Evidence] = {}
+    headline = [s for s in sentences if s.in_title]
+    round_sentences = [
+        s
+        for s in sentences
+        if s.names_a_round and not s.about_other_round and s.syria >= s.other_conflict
+    ]
+    series, series_conf = _choose_series(sentences, main, round_sentences)
+    ordinal = _choose_ordinal(main, headline, round_sentences, series, reference)
+    venue = _choose_venue(main, headline, round_sentences, series, dateline)
+    talk_sentences = [s for s in sentences if s.has_round_head and not s.about_other_round]
+    dates = _choose_dates(
+        main, headline, round_sentences, series, ordinal, reference, dateline_end, talk_sentences
+    )
+    start, end = dates.start, dates.end
+
+    location = country = None
+    coordinates = None
+    if venue is not None:
+        location = venue.name or venue.venue.name_on(
+            start or reference, venue.venue.aliases.get(next(iter(venue.venue.aliases)), "")
+        )
+        country = venue.venue.country
+        coordinates = (venue.venue.lat, venue.venue.lon)
+        evidence["location"] = _evidence(
+            document, sentences, venue.start, 0.9 if venue.strength >= 2 else 0.6
+        )
+        if start and location:
+            known = calendar.by_venue_and_date(location, start)
+            if known and known.series != series:
+                series, series_conf = known.series, 0.9
+    if series is None:
+        return RoundExtraction(article.id, False)
+    evidence["series"] = Evidence(main.text, main.start, main.end, series_conf)
+    if ordinal is not None:
+        evidence["round"] = _evidence(
+            document, sentences, ordinal.start, 0.9 if ordinal.start >= main.start else 0.7
+        )
+    if dates.evidence is not None:
+        evidence["start_date"] = dates.evidence
+
+    status_cues = main.status | frozenset().union(
+        *(s.status & {"postponed", "cancelled"} for s in round_sentences[:3])
+    )
+    headline_cues = frozenset().union(*(s.status for s in headline)) if headline else frozenset()
+    status = decide_status(status_cues, headline_cues, start, end, reference)
+    reported = is_report(status, end, reference)
+    evidence["status"] = Evidence(main.text, main.start, main.end, 0.8)
+    evidence["is_syria_talks_round"] = Evidence(
+        main.text, main.start, main.end, 0.85 if reported else 0.7
+    )
+
+    mentions = link_actors(document, annotation, reference, registry)
+    counted = counted_sentences(sentences, main, series, start, reference)
+    participants = assign_roles(mentions, document, sentences, counted, series, country)
+    actors = reported_actors(participants, mentions)
+    if actors:
+        first = (
+            min(p.start for p in participants if p.linked and p.actor in actors)
+            if any(p.linked and p.actor in actors for p in participants)
+            else main.start
+        )
+        evidence["actors"] = _evidence(document, sentences, first, 0.7)
+    return RoundExtraction(
+        article_id=article.id,
+        is_syria_talks_round=reported,
+        series=series,
+        round=ordinal.value if ordinal else None,
+        location=location if reported else None,
+        country=country if reported else None,
+        coordinates=coordinates if reported else None,
+        start_date=start,
+        end_date=end,
+        status=status,
+        participants=tuple(participants),
+        outcomes=tuple(_outcomes(sentences, counted)),
+        next_round=_next_round(sentences, ordinal, reference),
+        actors=tuple(actors) if reported else (),
+        evidence=evidence,
+    )
+
+
+def _evidence(
+    document: str, sentences: list[SentenceCues], char: int, confidence: float
+) -> Evidence:
+    for cues in sentences:
+        if cues.start <= char < cues.end:
+            return Evidence(cues.text, cues.start, cues.end, confidence)
+    return Evidence(document[char : char + 80], char, min(len(document), char + 80), confidence)
+
+
+def _reference_from_text(document: str, sentences: list[SentenceCues]) -> date | None:
+    """With no publication date, a date line near the top ("31 January 2016") or the dateline's
+    dated form ("Astana, 23 November 2022") stands for it."""
+    for cues in sentences[:6]:
+        if DATE_LINE.match(cues.text) or cues.index < 3:
+            for mention in find_dates(cues.text[:60], cues.start, None):
+                if mention.kind == "absolute" and mention.day is not None:
+                    return mention.day
+    return None
+
+
+def _syria_is_subject(sentences: list[SentenceCues]) -> bool:
+    syria = other = 0.0
+    for cues in sentences:
+        weight = HEADLINE_WEIGHT if cues.in_title else (2.0 if cues.index < 4 else 1.0)
+        syria += weight * cues.syria
+        other += weight * cues.other_conflict
+    return syria >= 2 and syria > other
+
+
+def _lead_round_sentence(sentences: list[SentenceCues]) -> SentenceCues | None:
+    candidates = [
+        s
+        for s in sentences
+        if s.names_a_round and s.syria >= s.other_conflict and not s.about_other_round
+    ]
+    body = [s for s in candidates if not s.in_title and s.status - {"next_round"}]
+    if body:
+        return body[0]
+    return candidates[0] if candidates else None
+
+
+def _choose_series(
+    sentences: list[SentenceCues], main: SentenceCues, round_sentences: list[SentenceCues]
+) -> tuple[str | None, float]:
+    totals = dict.fromkeys(SERIES, 0.0)
+    for cues in sentences:
+        if cues.index == main.index:
+            weight = LEAD_WEIGHT
+        elif cues.in_title:
+            weight = HEADLINE_WEIGHT
+        elif cues in round_sentences:
+            weight = EARLY_WEIGHT if cues.index < EARLY_SENTENCES else LATER_WEIGHT
+        else:
+            continue
+        for series, score in cues.series_scores.items():
+            totals[series] += weight * score
+    named = {k: v for k, v in totals.items() if k != "other" and v > 0}
+    if named:
+        best = max(named, key=lambda k: named[k])
+        total = sum(named.values())
+        return best, min(0.95, 0.5 + 0.5 * named[best] / total)
+    if totals["other"] > 0:
+        return "other", 0.5
+    return None, 0.0
+
+
+def _ordinal_fits(ordinal: OrdinalMention, reference: date | None) -> bool:
+    if ordinal.other_round or ordinal.counts_since:
+        return False
+    if ordinal.dated and reference:
+        mentions = find_dates(f"in {ordinal.dated}", 0, reference)
+        if mentions and mentions[0].day:
+            day = mentions[0].day
+            return (day.year, day.month) == (reference.year, reference.month)
+        year = re.search(r"\d{4}", ordinal.dated)
+        return bool(year) and int(year.group(0)) == reference.year
+    return True
+
+
+def _choose_ordinal(
+    main: SentenceCues,
+    headline: list[SentenceCues],
+    round_sentences: list[SentenceCues],
+    series: str | None,
+    reference: date | None,
+) -> OrdinalMention | None:
+    ordered = [main, *headline, *[s for s in round_sentences if s is not main]]
+    for cues in ordered:
+        if cues is not main and cues.best_series not in (None, series):
+            continue
+        for ordinal in cues.ordinals:
+            if _ordinal_fits(ordinal, reference):
+                return ordinal
+    return None
+
+
+def _choose_venue(
+    main: SentenceCues,
+    headline: list[SentenceCues],
+    round_sentences: list[SentenceCues],
+    series: str | None,
+    dateline: VenueMention | None,
+) -> VenueMention | None:
+    ordered = [main, *headline, *[s for s in round_sentences if s is not main]]
+    ordered = [s for s in ordered if s is main or s.best_series in (None, series)]
+    mentions = [m for cues in ordered for m in find_venues(cues.text, cues.start)]
+    for strength in (3, 2):
+        named = [m for m in mentions if m.strength == strength and not m.by_capital_phrase]
+        if named:
+            return named[0]
+        if strength == 2:
+            by_phrase = [m for m in mentions if m.by_capital_phrase]
+            if by_phrase and dateline is None:
+                return by_phrase[0]
+    if dateline is not None:
+        return dateline
+    bare = [m for m in mentions if m.strength == 1]
+    return bare[0] if bare else None
+
+
+@dataclass(frozen=True)
+class RoundDates:
+    start: date | None
+    end: date | None
+    evidence: Evidence | None
+
+
+def _role(mention: DateMention, text: str, offset: int) -> str:
+    """start, end or other: the nearest event verb decides what a date dates."""
+    if mention.last_day is not None:
+        return "start"
+    lexicon = load_lexicon()
+    nearest = ("other", 10_000)
+    local_start, local_end = mention.start - offset, mention.end - offset
+    for role, pattern in (
+        ("start", lexicon.start_verbs),
+        ("end", lexicon.end_verbs),
+        ("other", lexicon.speech_verbs),
+    ):
+        for match in pattern.finditer(text):
+            distance = (
+                local_start - match.end()
+                if match.end() <= local_start
+                else match.start() - local_end
+            )
+            if distance < 0:
+                continue
+            if distance < nearest[1]:
+                nearest = (role, distance)
+    return nearest[0] if nearest[1] <= 60 else "other"
+
+
+def _plausible(mention: DateMention, reference: date | None) -> bool:
+    if mention.after_since:
+        return False
+    if reference is None or mention.day is None:
+        return True
+    delta = (mention.day - reference).days
+    return -PLAUSIBLE_BEFORE_DAYS <= delta <= PLAUSIBLE_AFTER_DAYS
+
+
+def _choose_dates(
+    main: SentenceCues,
+    headline: list[SentenceCues],
+    round_sentences: list[SentenceCues],
+    series: str | None,
+    ordinal: OrdinalMention | None,
+    reference: date | None,
+    dateline_end: int,
+    talk_sentences: list[SentenceCues],
+) -> RoundDates:
+    ordered = [main, *[s for s in round_sentences if s is not main and not s.in_title], *headline]
+    ordered = [s for s in ordered if s is main or s.best_series in (None, series)]
+    found: list[tuple[DateMention, str, SentenceCues]] = []
+    for cues in ordered:
+        if DATE_LINE.match(cues.text) and len(cues.text) < 60:
+            continue
+        for mention in find_dates(cues.text, cues.start, reference):
+            if mention.start < dateline_end or not _plausible(mention, reference):
+                continue
+            found.append((mention, _role(mention, cues.text, cues.start), cues))
+    duration = duration_days(" ".join(s.text for s in talk_sentences))
+
+    def result(start: date, end: date | None, cues: SentenceCues | None, conf: float) -> RoundDates:
+        if end is None and duration:
+            end = start + timedelta(days=duration - 1)
+        ev = Evidence(cues.text, cues.start, cues.end, conf) if cues else None
+        return RoundDates(start, end, ev)
+
+    for mention, role, cues in found:
+        if mention.kind == "absolute" and mention.day and role == "start":
+            return result(mention.day, mention.last_day, cues, 0.9)
+    if ordinal is not None and series:
+        known = calendar.by_ordinal(series, ordinal.value, reference)
+        if known:
+            return RoundDates(
+                known.start,
+                known.end,
+                Evidence(f"public record: {series} round {known.round}", -1, -1, 0.85),
+            )
+    for mention, role, cues in found:
+        if (
+            mention.kind in {"weekday", "relative"}
+            and mention.day
+            and role == "start"
+            and mention.precision == "day"
+        ):
+            return result(mention.day, None, cues, 0.75)
+    for mention, role, cues in found:
+        if (
+            mention.kind == "absolute"
+            and mention.day is None
+            and mention.month_day
+            and role == "start"
+        ):
+            known = calendar.by_month_day(series, *mention.month_day)
+            if known:
+                return RoundDates(
+                    known.start, known.end, Evidence(cues.text, cues.start, cues.end, 0.7)
+                )
+    for mention, role, cues in found:
+        if mention.day and role == "end" and mention.precision == "day":
+            first = mention.day - timedelta(days=(duration or 1) - 1)
+            return RoundDates(first, mention.day, Evidence(cues.text, cues.start, cues.end, 0.6))
+    for mention, role, cues in found:
+        if mention.day and role == "start":
+            return result(mention.day, None, cues, 0.4)
+    if reference and series:
+        known = calendar.around(series, reference)
+        if known:
+            return RoundDates(
+                known.start,
+                known.end,
+                Evidence(f"public record: {series} round under way", -1, -1, 0.6),
+            )
+    return RoundDates(None, None, None)
+
+
+def _outcomes(sentences: list[SentenceCues], counted: set[int]) -> list[str]:
+    lexicon = load_lexicon()
+    found = []
+    for cues in sentences:
+        if cues.index not in counted:
+            continue
+        for name, pattern in lexicon.outcomes.items():
+            if name not in found and pattern.search(cues.text):
+                found.append(name)
+    return found
+
+
+def _next_round(
+    sentences: list[SentenceCues], ordinal: OrdinalMention | None, reference: date | None
+) -> dict[str, Any] | None:
+    for cues in sentences:
+        if "next_round" not in cues.status:
+            continue
+        dates = [
+            m
+            for m in find_dates(cues.text, cues.start, reference)
+            if m.day and (reference is None or m.day > reference)
+        ]
+        return {
+            "round": ordinal.value + 1 if ordinal else None,
+            "start_date": dates[0].day.isoformat() if dates and dates[0].day else None,
+            "evidence": Evidence(cues.text, cues.start, cues.end, 0.6).to_dict(),
+        }
+    return None

@@ -1,0 +1,1 @@
+"""Where the pipeline's results go: Elasticsearch, and the dead-letter topic."""

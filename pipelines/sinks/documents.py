@@ -1,0 +1,74 @@
+"""Pure builders of the documents the sink writes (articles and actors)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from pipelines.records import ArticleInFlight
+from pipelines.similarity import bands, to_hex
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def actor_id(name: str, linked: bool) -> str:
+    prefix = "actor" if linked else "unlinked"
+    return f"{prefix}-" + hashlib.sha1(name.casefold().encode()).hexdigest()[:16]
+
+
+def article_document(item: ArticleInFlight, event_id: str | None = None) -> dict[str, Any]:
+    doc: dict[str, Any] = dict(item.article)
+    doc["indexed_at"] = now_iso()
+    doc["kafka"] = {
+        "topic": item.position.topic,
+        "partition": item.position.partition,
+        "offset": item.position.offset,
+    }
+    doc["relevance"] = item.relevance
+    doc["relevant"] = item.relevant
+    if item.duplicate_of:
+        doc["duplicate_of"] = item.duplicate_of
+    if item.simhash is not None:
+        doc["simhash"] = to_hex(item.simhash)
+        doc["simhash_bands"] = bands(item.simhash)
+    if item.actors:
+        doc["entities"] = [
+            {"text": m.surface, "label": m.type, "actor": m.canonical, "actor_type": m.type}
+            for m in item.actors
+        ]
+        doc["actors"] = sorted({m.canonical for m in item.actors if m.canonical})
+        doc["unlinked_actors"] = sorted({m.surface for m in item.actors if not m.canonical})
+    if item.extraction is not None:
+        x = item.extraction
+        doc["round"] = {
+            "is_syria_talks_round": x.is_syria_talks_round,
+            "series": x.series,
+            "round": x.round,
+            "location": x.location,
+            "start_date": x.start_date.isoformat() if x.start_date else None,
+            "status": x.status,
+            "event_id": event_id,
+        }
+    return doc
+
+
+def actor_documents(item: ArticleInFlight) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for mention in item.actors:
+        name = mention.canonical or mention.surface
+        doc_id = actor_id(name, mention.canonical is not None)
+        seen.setdefault(
+            doc_id,
+            {
+                "id": doc_id,
+                "name": name,
+                "type": mention.type,
+                "linked": mention.canonical is not None,
+                "last_article_id": item.article["id"],
+                "last_seen": item.article.get("published_at"),
+            },
+        )
+    return list(seen.values())

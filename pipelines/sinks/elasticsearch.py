@@ -1,0 +1,179 @@
+"""The Elasticsearch sink: bulk writes with deterministic ids, then the Kafka offset commit.
+
+Beam's Python SDK has no Elasticsearch I/O. This one buffers a batch, writes it with the bulk
+API, retries the whole request with backoff while Elasticsearch is away (429, 5xx, connection
+refused) and each failed item that can succeed later, sends items Elasticsearch rejects for
+good to the dead-letter topic, and only then commits the Kafka offsets: at-least-once delivery,
+made exactly-once in effect by ids derived from the content (article id, event id, actor id).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+from elasticsearch import ApiError, Elasticsearch, TransportError
+from elasticsearch import ConnectionError as EsConnectionError
+
+from pipelines.records import ArticleInFlight, DeadLetter, KafkaPosition
+from pipelines.retry import RETRYABLE_STATUS, backoff_delays, call_until_available
+from pipelines.sinks.deadletter import DeadLetterWriter
+from pipelines.sinks.documents import actor_documents, article_document
+from pipelines.sinks.events import EventStore
+from pipelines.sinks.indices import ensure_indices, index_name
+from pipelines.sinks.offsets import OffsetCommitter
+
+log = logging.getLogger(__name__)
+
+class BulkWriter:
+    """Writes index/create operations; returns the ones rejected for good, with reasons."""
+
+    def __init__(self, es: Elasticsearch) -> None:
+        self.es = es
+        self.retries = Metrics.counter("sink", "bulk_retries")
+
+    def write(self, operations: list[tuple[dict[str, Any], dict[str, Any]]]):
+        pending = operations
+        rejected: list[tuple[dict[str, Any], dict[str, Any], str]] = []
+        delays = backoff_delays()
+        while pending:
+            body: list[dict[str, Any]] = []
+            for action, doc in pending:
+                body.extend((action, doc))
+            try:
+                response = self.es.bulk(operations=body)
+            except (EsConnectionError, TransportError) as exc:
+                self._wait(next(delays), f"bulk request failed: {exc}")
+                continue
+            except ApiError as exc:
+                if exc.meta.status in RETRYABLE_STATUS:
+                    self._wait(next(delays), f"bulk request answered {exc.meta.status}")
+                    continue
+                raise
+            retry = []
+            for (action, doc), result in zip(pending, response["items"], strict=True):
+                outcome = next(iter(result.values()))
+                status = outcome.get("status", 500)
+                if status < 300 or (status == 409 and "create" in action):
+                    continue  # written, or a create-only document that already exists
+                if status in RETRYABLE_STATUS:
+                    retry.append((action, doc))
+                else:
+                    rejected.append((action, doc, str(outcome.get("error"))))
+            if retry:
+                self._wait(next(delays), f"{len(retry)} items to retry")
+            pending = retry
+        return rejected
+
+    def _wait(self, seconds: float, why: str) -> None:
+        self.retries.inc()
+        log.warning("elasticsearch: %s; retrying in %.1fs", why, seconds)
+        time.sleep(seconds)
+
+
+class WriteToElasticsearchFn(beam.DoFn):
+    def __init__(
+        self,
+        es_url: str,
+        index_prefix: str,
+        bootstrap: str,
+        group_id: str,
+        deadletter_topic: str,
+        batch_size: int = 200,
+    ) -> None:
+        self.es_url = es_url
+        self.prefix = index_prefix
+        self.bootstrap = bootstrap
+        self.group_id = group_id
+        self.deadletter_topic = deadletter_topic
+        self.batch_size = batch_size
+        self.indexed = Metrics.counter("sink", "articles_indexed")
+        self.dead = Metrics.counter("sink", "dead_letters")
+        self.events = Metrics.counter("sink", "events_written")
+
+    def setup(self) -> None:
+        self.es = Elasticsearch(self.es_url, request_timeout=60)
+        call_until_available(lambda: ensure_indices(self.es, self.prefix), "index templates")
+        self.writer = BulkWriter(self.es)
+        self.event_store = EventStore(self.es, self.prefix)
+        self.deadletters = DeadLetterWriter(self.bootstrap, self.deadletter_topic)
+        self.committer = OffsetCommitter(self.bootstrap, self.group_id)
+
+    def start_bundle(self) -> None:
+        self.batch: list[ArticleInFlight | DeadLetter] = []
+
+    def process(self, element: ArticleInFlight | DeadLetter):
+        self.batch.append(element)
+        if len(self.batch) >= self.batch_size:
+            self._flush()
+
+    def finish_bundle(self) -> None:
+        self._flush()
+
+    def _flush(self) -> None:
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        letters = [e for e in batch if isinstance(e, DeadLetter)]
+        articles = [e for e in batch if isinstance(e, ArticleInFlight)]
+
+        event_ids = self.event_store.merge_all(articles)
+        self.events.inc(len({e for e in event_ids.values() if e}))
+        operations = []
+        for item in articles:
+            doc_id = item.article["id"]
+            doc = article_document(item, event_ids.get(doc_id))
+            operations.append(({"index": {"_index": self._index("articles"), "_id": doc_id}}, doc))
+            for actor in actor_documents(item):
+                action = {"index": {"_index": self._index("actors"), "_id": actor["id"]}}
+                operations.append((action, actor))
+        for action, doc, reason in self.writer.write(operations):
+            letters.append(rejected_letter(action, doc, reason, articles))
+
+        for letter in letters:
+            self.deadletters.add(letter)
+        self.deadletters.flush()
+        self.dead.inc(len(letters))
+        self.indexed.inc(len(articles))
+        self.committer.commit([e.position for e in batch])
+
+    def _index(self, kind: str) -> str:
+        return index_name(self.prefix, kind)
+
+    def teardown(self) -> None:
+        for resource in ("deadletters", "committer", "es"):
+            if hasattr(self, resource):
+                getattr(self, resource).close()
+
+
+def rejected_letter(
+    action: dict[str, Any], doc: dict[str, Any], reason: str, articles: list[ArticleInFlight]
+) -> DeadLetter:
+    import json
+
+    meta = next(iter(action.values()))
+    source = next(
+        (a for a in articles if a.article["id"] in (doc.get("id"), meta.get("_id"))), None
+    )
+    position = source.position if source else KafkaPosition("", -1, -1)
+    return DeadLetter(
+        position=position,
+        stage="elasticsearch",
+        reason=f"rejected by {meta.get('_index')}: {reason}",
+        raw=json.dumps(doc, default=str).encode(),
+        extra={"index": meta.get("_index"), "doc_id": meta.get("_id")},
+    )
+
+
+class WriteToElasticsearch(beam.PTransform):
+    def __init__(self, **settings: Any) -> None:
+        super().__init__()
+        self.settings = settings
+
+    def expand(self, elements):
+        return elements | "BulkWriteThenCommit" >> beam.ParDo(
+            WriteToElasticsearchFn(**self.settings)
+        )

@@ -1,0 +1,106 @@
+"""Event coreference against the events index: many articles about one round, one event.
+
+The merge itself is pure (pipelines.extraction.coref); this module finds the event an
+extraction belongs to by its keys and writes the merged event with optimistic concurrency
+(seq_no/primary_term, or create-only for a new event), re-reading and re-merging on conflict, so
+several workers or a replay never lose an update or create the same event twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from elasticsearch import ConflictError, Elasticsearch
+
+from pipelines.extraction.coref import event_id, event_keys, merge_event
+from pipelines.records import ArticleInFlight, published_date
+from pipelines.sinks.indices import index_name
+
+log = logging.getLogger(__name__)
+
+MAX_CONFLICT_RETRIES = 20
+# Announcements and postponements name a round without reporting it; they update its status.
+STATUS_UPDATES = {"announced", "scheduled", "postponed", "cancelled"}
+
+
+def names_a_round(item: ArticleInFlight) -> bool:
+    x = item.extraction
+    if x is None or not x.series:
+        return False
+    return bool(x.is_syria_talks_round or x.status in STATUS_UPDATES)
+
+
+def article_meta(item: ArticleInFlight) -> dict[str, Any]:
+    a = item.article
+    published = published_date(a)
+    return {
+        "id": a["id"],
+        "url": a["url"],
+        "title": a.get("title"),
+        "published": published.isoformat() if published else None,
+        "seen_at": a.get("published_at"),
+    }
+
+
+class EventStore:
+    def __init__(self, es: Elasticsearch, prefix: str) -> None:
+        self.es = es
+        self.index = index_name(prefix, "events")
+        self.transitions: list[tuple[dict | None, dict]] = []
+
+    def merge_all(self, items: list[ArticleInFlight]) -> dict[str, str | None]:
+        """Merge each item's round into its event; returns article id -> event id."""
+        self.transitions = []
+        result: dict[str, str | None] = {}
+        for item in items:
+            result[item.article["id"]] = self.merge(item) if names_a_round(item) else None
+        return result
+
+    def merge(self, item: ArticleInFlight) -> str | None:
+        keys = event_keys(item.extraction)
+        if not keys:
+            return None
+        for _ in range(MAX_CONFLICT_RETRIES):
+            existing = self._find(keys)
+            old = existing["_source"] if existing else None
+            merged = merge_event(old, item.extraction, article_meta(item))
+            try:
+                if existing is None:
+                    self.es.create(
+                        index=self.index,
+                        id=merged["event_id"],
+                        document=merged,
+                        refresh="wait_for",
+                    )
+                else:
+                    self.es.index(
+                        index=self.index,
+                        id=existing["_id"],
+                        document=merged,
+                        if_seq_no=existing["_seq_no"],
+                        if_primary_term=existing["_primary_term"],
+                        refresh="wait_for",
+                    )
+            except ConflictError:
+                continue  # someone else wrote this event first: read it again and re-merge
+            if merged != old:
+                self.transitions.append((old, merged))
+            return merged["event_id"]
+        raise RuntimeError(f"event {keys}: gave up after {MAX_CONFLICT_RETRIES} write conflicts")
+
+    def _find(self, keys: list[str]) -> dict | None:
+        response = self.es.search(
+            index=self.index,
+            query={"terms": {"keys": keys}},
+            seq_no_primary_term=True,
+            size=10,
+            sort=[{"first_seen": {"order": "asc", "unmapped_type": "date"}}],
+        )
+        hits = response["hits"]["hits"]
+        if hits:
+            return hits[0]
+        # A create by another worker may not be searchable yet; a realtime get by the id it
+        # would have been created under finds it.
+        doc = self.es.options(ignore_status=404).get(index=self.index, id=event_id(keys[0]))
+        return doc if doc.get("found") else None

@@ -1,0 +1,1 @@
+"""One composite PTransform per stage; each wraps pure functions from pipelines.extraction."""

@@ -1,0 +1,30 @@
+"""Stage 6: extract the talk round an article reports (series, ordinal, venue, dates, ...)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+
+from pipelines.extraction.rounds import extract_round
+from pipelines.records import ArticleInFlight, article_text
+
+
+class ExtractRoundFn(beam.DoFn):
+    def __init__(self) -> None:
+        self.rounds = Metrics.counter("rounds", "talk_rounds_reported")
+        self.named = Metrics.counter("rounds", "rounds_named")
+
+    def process(self, item: ArticleInFlight):
+        extraction = extract_round(article_text(item.article), item.annotation)
+        if extraction.series:
+            self.named.inc()
+        if extraction.is_syria_talks_round:
+            self.rounds.inc()
+        yield replace(item, extraction=extraction)
+
+
+class ExtractRounds(beam.PTransform):
+    def expand(self, articles):
+        return articles | "Extract" >> beam.ParDo(ExtractRoundFn())
