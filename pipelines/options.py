@@ -23,6 +23,12 @@ class TalkwatchOptions(PipelineOptions):
         parser.add_argument("--nlp_batch_size", type=int, default=64)
         parser.add_argument("--sink_batch_size", type=int, default=200)
         parser.add_argument(
+            "--alert_rules",
+            default=None,
+            help="JSON list of alert rule tables ([[alerts.rules]], validated by the CLI); "
+            "default: new_round and status_change",
+        )
+        parser.add_argument(
             "--kafka_source",
             choices=["python", "xlang"],
             default="python",

@@ -47,5 +47,6 @@ def build(pipeline: beam.Pipeline, opts: TalkwatchOptions) -> None:
             group_id=opts.group_id,
             deadletter_topic=opts.deadletter_topic,
             batch_size=opts.sink_batch_size,
+            alert_rules=opts.alert_rules,
         )
     )

@@ -22,6 +22,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.runner import PipelineState
 
 from pipelines import pipeline as talkwatch_pipeline
+from pipelines.alerts.settings import validated_rule_tables
 from pipelines.options import TalkwatchOptions
 from talkwatch.config import Config
 
@@ -30,6 +31,11 @@ log = logging.getLogger(__name__)
 STATUS_INTERVAL_SECONDS = 5.0
 TERMINAL = {PipelineState.DONE, PipelineState.FAILED, PipelineState.CANCELLED,
             PipelineState.UPDATED, PipelineState.DRAINED}
+
+
+# [pipeline] keys of the config passed through as pipeline options (see pipelines/options.py).
+PIPELINE_KEYS = ("group_id", "relevance_threshold", "nlp_batch_size", "sink_batch_size",
+                 "flink_master", "flink_job_server_jar", "parallelism")
 
 
 def pipeline_args(config: Config, prism: Path | None, extra: list[str] | None = None) -> list[str]:
@@ -42,10 +48,11 @@ def pipeline_args(config: Config, prism: Path | None, extra: list[str] | None = 
         "--streaming",
     ]
     pipeline_table = config.section("pipeline")
-    if "group_id" in pipeline_table:
-        args.append(f"--group_id={pipeline_table['group_id']}")
-    if "relevance_threshold" in pipeline_table:
-        args.append(f"--relevance_threshold={pipeline_table['relevance_threshold']}")
+    for key in PIPELINE_KEYS:
+        if key in pipeline_table:
+            args.append(f"--{key}={pipeline_table[key]}")
+    # Alert rules are validated here, at start, and reach the sink's DoFn as JSON.
+    args.append(f"--alert_rules={json.dumps(validated_rule_tables(config))}")
     if prism is not None:
         args += [
             "--runner=PrismRunner",

@@ -12,6 +12,10 @@ import importlib
 import logging
 import sys
 
+from kafka.errors import KafkaError
+
+from deploy.local.artifacts import FetchError
+from deploy.local.process import ServiceError
 from talkwatch.config import ConfigError
 
 COMMANDS = [
@@ -23,6 +27,8 @@ COMMANDS = [
     "run",
     "feeds",
     "ingest",
+    "alerts",
+    "kibana",
 ]
 
 
@@ -53,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
         return 2
+    except (KafkaError, ServiceError, FetchError) as exc:
+        # Services that are down or cannot start: one line that says which, no traceback.
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

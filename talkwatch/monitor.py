@@ -87,7 +87,8 @@ def index_counts(config: Config) -> dict[str, int]:
     try:
         for kind in KINDS:
             name = index_name(config.elasticsearch.index_prefix, kind)
-            response = es.options(ignore_status=404).count(index=name)
+            # 404: not created yet; 503: created but its shard not started yet.
+            response = es.options(ignore_status=(404, 503)).count(index=name)
             counts[kind] = int(response.get("count", 0)) if response else 0
     finally:
         es.close()

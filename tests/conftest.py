@@ -7,6 +7,7 @@ only when a test asks for them, and stop (with their data deleted) when the sess
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -101,7 +102,9 @@ def isolated_config(stack_config: Path, tmp_path: Path, kafka_bootstrap: str):
     """
     import uuid
 
-    def make(extra_toml: str = "", connectors_toml: str = "", name: str = "cfg") -> Config:
+    def make(
+        extra_toml: str = "", connectors_toml: str = "", pipeline_toml: str = "", name: str = "cfg"
+    ) -> Config:
         tag = uuid.uuid4().hex[:8]
         base = stack_config.read_text()
         base = base.replace('"talkwatch.articles"', f'"articles-{tag}"')
@@ -111,6 +114,7 @@ def isolated_config(stack_config: Path, tmp_path: Path, kafka_bootstrap: str):
         path.write_text(
             base
             + f'\n[pipeline]\ngroup_id = "pipeline-{tag}"\n'
+            + pipeline_toml
             + f'\n[connectors]\nstate_path = "{tmp_path / ("state-" + tag + ".sqlite3")}"\n'
             + connectors_toml
             + "\n"
@@ -119,3 +123,88 @@ def isolated_config(stack_config: Path, tmp_path: Path, kafka_bootstrap: str):
         return load_config(path)
 
     return make
+
+
+# --- Articles written for the tests, produced straight into Kafka -----------------------------
+
+ROUND_REPORT = (
+    "Delegations met in {city} on {weekday} for the {ordinal} round of Syria talks under the "
+    "Astana format, with Russia, Turkey and Iran acting as guarantors. The Syrian government "
+    "delegation and the armed opposition sat in the same hall, and the United Nations envoy "
+    "attended as an observer. Officials said story {n} of this test would stay distinct: "
+    "{filler}"
+)
+OTHER_NEWS = (
+    "A regional trade fair opened in {city} on {weekday} with exhibitors from twelve countries. "
+    "Organisers said story {n} of this test was about machinery, textiles and farm produce, "
+    "and that ticket sales had risen. {filler}"
+)
+FILLER_WORDS = (
+    "river", "bridge", "market", "school", "harvest", "engine", "orchard", "library", "railway",
+    "festival", "copper", "lantern", "meadow", "harbour", "quarry", "vineyard", "workshop",
+    "glacier", "canyon", "bakery",
+)
+
+
+def article_message(n: int, topic_kind: str = "round", published: str = "2018-05-14T09:00:00Z"):
+    """A valid article message (schemas/article.schema.json) written for the tests."""
+    import hashlib
+    import random
+
+    from schemas.models import Article
+
+    rng = random.Random(n)
+    filler = " ".join(rng.choice(FILLER_WORDS) for _ in range(40))
+    template = ROUND_REPORT if topic_kind == "round" else OTHER_NEWS
+    text = template.format(
+        city="Astana", weekday="Monday", ordinal="ninth", n=n, filler=filler
+    )
+    url = f"http://news.example.org/{topic_kind}/{n}"
+    return Article(
+        id=hashlib.sha256(url.encode()).hexdigest()[:32],
+        url=url,
+        canonical_url=url,
+        feed="test-feed",
+        source="Test Source",
+        title=("Ninth round of Astana talks on Syria opens" if topic_kind == "round"
+               else "Trade fair opens"),
+        summary=text[:200],
+        text=text,
+        published_at=published,
+        fetched_at=published,
+    ).to_message()
+
+
+@pytest.fixture
+def make_article():
+    return article_message
+
+
+@pytest.fixture
+def produce():
+    """produce(config, messages): create the config's topics if needed, then send and flush."""
+    import json
+
+    from kafka import KafkaProducer
+    from kafka.admin import KafkaAdminClient, NewTopic
+    from kafka.errors import TopicAlreadyExistsError
+
+    def send(config: Config, messages: list, raw: list[bytes] | None = None) -> None:
+        admin = KafkaAdminClient(bootstrap_servers=config.kafka.bootstrap)
+        for topic in (config.kafka.articles_topic, config.kafka.deadletter_topic):
+            with contextlib.suppress(TopicAlreadyExistsError):
+                admin.create_topics([NewTopic(topic, config.kafka.partitions, 1)])
+        admin.close()
+        producer = KafkaProducer(bootstrap_servers=config.kafka.bootstrap, acks="all")
+        for message in messages:
+            producer.send(
+                config.kafka.articles_topic,
+                key=message["id"].encode(),
+                value=json.dumps(message).encode(),
+            )
+        for value in raw or []:
+            producer.send(config.kafka.articles_topic, key=b"bad", value=value)
+        producer.flush()
+        producer.close()
+
+    return send

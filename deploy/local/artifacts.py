@@ -127,6 +127,26 @@ def prism_binary(cache: Path) -> Path:
     return binary
 
 
+def flink_job_server(cache: Path) -> Path:
+    """Beam's Flink job server jar (FlinkRunner with an embedded local Flink: `[local]`)."""
+    beam = versions.beam_version()
+    artifact = f"beam-runners-flink-{versions.FLINK_VERSION}-job-server"
+    folder = cache / "downloads"
+    target = folder / f"{artifact}-{beam}.jar"
+    if target.exists():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    _run(
+        [
+            "mvn", "-q", "-B", f"{DEPENDENCY_PLUGIN}:copy",
+            f"-Dartifact=org.apache.beam:{artifact}:{beam}:jar",
+            f"-DoutputDirectory={folder}",
+        ],
+        f"Beam Flink job server {beam} (Flink {versions.FLINK_VERSION})",
+    )
+    return target
+
+
 def fetch_all(cache: Path, es_unpack_root: Path) -> dict[str, Path]:
     return {
         "kafka": kafka_libs(cache),

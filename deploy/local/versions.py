@@ -15,3 +15,6 @@ KAFKA_MIN_JAVA = 17
 def beam_version() -> str:
     """Prism must be built at the same tag as the installed apache-beam Python SDK."""
     return version("apache-beam")
+
+# Beam's Flink job server for the FlinkRunner; Beam 2.77 supports Flink 1.17 to 1.20.
+FLINK_VERSION = "1.19"

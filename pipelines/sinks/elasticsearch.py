@@ -18,6 +18,7 @@ from apache_beam.metrics import Metrics
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch import ConnectionError as EsConnectionError
 
+from pipelines.alerts.ledger import AlertLedger, rules_from_option
 from pipelines.records import ArticleInFlight, DeadLetter, KafkaPosition
 from pipelines.retry import RETRYABLE_STATUS, backoff_delays, call_until_available
 from pipelines.sinks.deadletter import DeadLetterWriter
@@ -83,6 +84,7 @@ class WriteToElasticsearchFn(beam.DoFn):
         group_id: str,
         deadletter_topic: str,
         batch_size: int = 200,
+        alert_rules: str | None = None,
     ) -> None:
         self.es_url = es_url
         self.prefix = index_prefix
@@ -90,6 +92,7 @@ class WriteToElasticsearchFn(beam.DoFn):
         self.group_id = group_id
         self.deadletter_topic = deadletter_topic
         self.batch_size = batch_size
+        self.alert_rules = alert_rules  # JSON of [[alerts.rules]]; None: the default rules
         self.indexed = Metrics.counter("sink", "articles_indexed")
         self.dead = Metrics.counter("sink", "dead_letters")
         self.events = Metrics.counter("sink", "events_written")
@@ -99,8 +102,10 @@ class WriteToElasticsearchFn(beam.DoFn):
         call_until_available(lambda: ensure_indices(self.es, self.prefix), "index templates")
         self.writer = BulkWriter(self.es)
         self.event_store = EventStore(self.es, self.prefix)
+        self.alerts = AlertLedger(self.es, self._index("events"), self._index("alerts"),
+                                  rules_from_option(self.alert_rules))
         self.deadletters = DeadLetterWriter(self.bootstrap, self.deadletter_topic)
-        self.committer = OffsetCommitter(self.bootstrap, self.group_id)
+        self.committer = OffsetCommitter.for_group(self.bootstrap, self.group_id)
 
     def start_bundle(self) -> None:
         self.batch: list[ArticleInFlight | DeadLetter] = []
@@ -122,7 +127,9 @@ class WriteToElasticsearchFn(beam.DoFn):
 
         event_ids = self.event_store.merge_all(articles)
         self.events.inc(len({e for e in event_ids.values() if e}))
-        operations = []
+        # Alerts ride in the same bulk request, create-only: written before the offset commit,
+        # and one per (rule, event, transition) however often the batch is replayed.
+        operations = self.alerts.operations(self.event_store.transitions, event_ids)
         for item in articles:
             doc_id = item.article["id"]
             doc = article_document(item, event_ids.get(doc_id))
@@ -138,13 +145,13 @@ class WriteToElasticsearchFn(beam.DoFn):
         self.deadletters.flush()
         self.dead.inc(len(letters))
         self.indexed.inc(len(articles))
-        self.committer.commit([e.position for e in batch])
+        self.committer.commit_written([e.position for e in batch if e.position.partition >= 0])
 
     def _index(self, kind: str) -> str:
         return index_name(self.prefix, kind)
 
     def teardown(self) -> None:
-        for resource in ("deadletters", "committer", "es"):
+        for resource in ("deadletters", "es"):
             if hasattr(self, resource):
                 getattr(self, resource).close()
 

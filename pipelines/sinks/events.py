@@ -48,6 +48,9 @@ class EventStore:
         self.es = es
         self.index = index_name(prefix, "events")
         self.transitions: list[tuple[dict | None, dict]] = []
+        # Keys this worker has seen, and the event each belongs to: found again by a realtime
+        # GET instead of a search, which would not see a write until the next refresh.
+        self._event_by_key: dict[str, str] = {}
 
     def merge_all(self, items: list[ArticleInFlight]) -> dict[str, str | None]:
         """Merge each item's round into its event; returns article id -> event id."""
@@ -67,12 +70,7 @@ class EventStore:
             merged = merge_event(old, item.extraction, article_meta(item))
             try:
                 if existing is None:
-                    self.es.create(
-                        index=self.index,
-                        id=merged["event_id"],
-                        document=merged,
-                        refresh="wait_for",
-                    )
+                    self.es.create(index=self.index, id=merged["event_id"], document=merged)
                 else:
                     self.es.index(
                         index=self.index,
@@ -80,16 +78,28 @@ class EventStore:
                         document=merged,
                         if_seq_no=existing["_seq_no"],
                         if_primary_term=existing["_primary_term"],
-                        refresh="wait_for",
                     )
             except ConflictError:
-                continue  # someone else wrote this event first: read it again and re-merge
+                # Someone else wrote this event first: read it again and re-merge. The re-read
+                # must be a realtime GET by its id: a search keeps returning the stale version
+                # (and its seq_no) until the next refresh, so every retry would conflict again.
+                if existing is not None:
+                    for key in keys:
+                        self._event_by_key[key] = existing["_id"]
+                continue
+            for key in merged["keys"]:
+                self._event_by_key[key] = merged["event_id"]
             if merged != old:
                 self.transitions.append((old, merged))
             return merged["event_id"]
         raise RuntimeError(f"event {keys}: gave up after {MAX_CONFLICT_RETRIES} write conflicts")
 
     def _find(self, keys: list[str]) -> dict | None:
+        known = [self._event_by_key[k] for k in keys if k in self._event_by_key]
+        for candidate in known:
+            doc = self._get(candidate)
+            if doc is not None:
+                return doc
         response = self.es.search(
             index=self.index,
             query={"terms": {"keys": keys}},
@@ -102,5 +112,12 @@ class EventStore:
             return hits[0]
         # A create by another worker may not be searchable yet; a realtime get by the id it
         # would have been created under finds it.
-        doc = self.es.options(ignore_status=404).get(index=self.index, id=event_id(keys[0]))
+        for key in keys:
+            doc = self._get(event_id(key))
+            if doc is not None:
+                return doc
+        return None
+
+    def _get(self, doc_id: str) -> dict | None:
+        doc = self.es.options(ignore_status=404).get(index=self.index, id=doc_id)
         return doc if doc.get("found") else None

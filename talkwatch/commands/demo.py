@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from connectors.poller import poll_once, sample_feeds
+from pipelines.alerts.mailer import Mailer
+from pipelines.alerts.settings import load_alert_settings
 from talkwatch import monitor
 from talkwatch.config import load_config
 
@@ -24,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
+    alert_settings = load_alert_settings(config)  # a bad [alerts] config fails here, not later
     print("starting the local stack ...", flush=True)
     monitor.start_stack(config)
     server = monitor.serve_samples(config)
@@ -45,6 +48,12 @@ def run(args: argparse.Namespace) -> int:
         if server is not None:
             server.close()
     counts = monitor.index_counts(config)
+    mailer = Mailer(alert_settings)
+    try:
+        mailed = mailer.run_once()  # the alerts this run created (and any left pending before)
+    finally:
+        mailer.close()
+    print(f"alert emails: {mailed.line()}; via {alert_settings.destination}")
     summary = {
         "feeds_polled": polled.feeds_polled,
         "feeds_failed": polled.feeds_failed,
@@ -53,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         "events": counts["events"],
         "actors": counts["actors"],
         "alerts": counts["alerts"],
+        "emails_sent": mailed.emails_sent,
     }
     for key, value in summary.items():
         print(f"{key.replace('_', ' ')}: {value}")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+
+from kafka.errors import KafkaError
 
 from connectors.ingest import ingest_paths
 from talkwatch.config import load_config
@@ -32,9 +35,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    summary = ingest_paths(
-        load_config(args.config), args.paths, feed_name=args.feed, base_url=args.base_url
-    )
+    config = load_config(args.config)
+    try:
+        summary = ingest_paths(config, args.paths, feed_name=args.feed, base_url=args.base_url)
+    except KafkaError as exc:
+        print(f"error: Kafka at {config.kafka.bootstrap}: {exc}", file=sys.stderr)
+        return 1
     for error in summary.errors:
         print(f"error: {error}")
     print(summary.line())

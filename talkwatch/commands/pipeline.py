@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
+import signal
 import threading
 
 from talkwatch.config import load_config
@@ -14,8 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run = actions.add_parser("run", help="run until SIGTERM/Ctrl+C (Prism by default)")
     run.add_argument(
         "--runner",
-        default="prism",
-        help="prism (local default) or any Beam runner name; extra Beam flags go after --",
+        help="prism (the local default, or [pipeline] runner in the config) or any Beam "
+        "runner name, e.g. FlinkRunner; extra Beam flags go after --",
     )
     run.add_argument("beam_args", nargs=argparse.REMAINDER, help="extra Beam pipeline flags")
     actions.add_parser("status", help="consumer lag, per-stage counters, dead letters")
@@ -35,11 +37,15 @@ def run(config, args: argparse.Namespace) -> int:
     from pipelines.runner import run_pipeline, stop_on_signals
 
     extra = [a for a in args.beam_args if a != "--"]
+    runner = args.runner or config.section("pipeline").get("runner", "prism")
     prism = None
-    if args.runner == "prism":
+    if runner == "prism":
         prism = LocalStack(config.stack).prism()
     else:
-        extra.append(f"--runner={args.runner}")
+        # The SDK worker runs in this process for an embedded Flink too.
+        extra += [f"--runner={runner}", "--environment_type=LOOPBACK"]
+    # `kill -USR1 <pid>` prints every thread's stack to the log: for a pipeline that seems stuck.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     stop = threading.Event()
     stop_on_signals(stop)
     state = run_pipeline(config, prism, stop, extra)

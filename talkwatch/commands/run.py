@@ -7,6 +7,8 @@ import threading
 import time
 
 from connectors.poller import PollSummary, install_stop_signals, run_poller
+from pipelines.alerts.mailer import Mailer
+from pipelines.alerts.settings import load_alert_settings
 from talkwatch import monitor
 from talkwatch.config import load_config
 
@@ -22,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = load_config(args.config)
+    alert_settings = load_alert_settings(config)  # a bad [alerts] config fails here, not later
     print("starting the local stack (Kafka, Elasticsearch) ...", flush=True)
     stack = monitor.start_stack(config)
     for status in stack.status():
@@ -38,6 +41,11 @@ def run(args: argparse.Namespace) -> int:
         target=_report, args=(config, pipeline, stop, lambda: totals), daemon=True
     )
     progress.start()
+    mailer = Mailer(alert_settings)
+    mailing = threading.Thread(target=mailer.run_forever, args=(stop,), name="alert-mailer",
+                               daemon=True)
+    mailing.start()
+    print(f"  alert emails: {alert_settings.destination}")
     print("monitoring; Ctrl+C to stop", flush=True)
 
     def on_progress(summary: PollSummary, _result) -> None:
@@ -50,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
         stop.set()
         print("stopping the pipeline ...", flush=True)
         pipeline.stop()
+        mailing.join(timeout=60)  # a pass in progress finishes and records what it sent
+        mailer.close()
         if server is not None:
             server.close()
     print("stopped; the stack keeps running (`talkwatch stack down` stops it)")

@@ -1,0 +1,152 @@
+"""The pipeline's delivery guarantees, against real Kafka, Elasticsearch and Prism:
+nothing lost, nothing doubled, nothing acknowledged before it is written."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+
+from elasticsearch import Elasticsearch
+from kafka import KafkaConsumer, TopicPartition
+from kafka.structs import OffsetAndMetadata
+
+from talkwatch import monitor
+from talkwatch.config import Config
+
+SMALL_BATCHES = "sink_batch_size = 4\n"
+
+
+def es_state(config: Config) -> dict:
+    """What an analyst would see: article ids, and each event's mentions and sources."""
+    es = Elasticsearch(config.elasticsearch.url)
+    prefix = config.elasticsearch.index_prefix
+    es.indices.refresh(index=f"{prefix}-articles,{prefix}-events")
+    articles = es.search(index=f"{prefix}-articles", size=1000, source=False)["hits"]["hits"]
+    events = es.search(index=f"{prefix}-events", size=100)["hits"]["hits"]
+    es.close()
+    return {
+        "article_ids": sorted(h["_id"] for h in articles),
+        "events": sorted(
+            (h["_id"], h["_source"]["mention_count"], len(h["_source"]["sources"]))
+            for h in events
+        ),
+    }
+
+
+def run_until_caught_up(config: Config, timeout: float = 240) -> None:
+    pipeline = monitor.start_pipeline_process(config)
+    try:
+        assert monitor.wait_until_caught_up(config, pipeline, timeout), pipeline.log_tail()
+    finally:
+        assert pipeline.stop() == 0, pipeline.log_tail()
+
+
+def test_invalid_messages_go_to_the_dead_letter_topic_with_the_reason(
+    isolated_config, produce, make_article, es_url, prism_binary
+):
+    config = isolated_config()
+    broken = make_article(1)
+    broken.pop("canonical_url")
+    produce(config, [make_article(0), broken], raw=[b"{not json", b"[1, 2]"])
+
+    run_until_caught_up(config)
+
+    assert es_state(config)["article_ids"] == [make_article(0)["id"]]
+    consumer = KafkaConsumer(
+        config.kafka.deadletter_topic,
+        bootstrap_servers=config.kafka.bootstrap,
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=5000,
+    )
+    letters = [json.loads(record.value) for record in consumer]
+    consumer.close()
+    reasons = sorted(letter["reason"] for letter in letters)
+    assert len(letters) == 3
+    assert any("canonical_url" in r and "required" in r for r in reasons), reasons
+    assert any(r.startswith("not JSON") for r in reasons), reasons
+    assert any("not a JSON object" in r for r in reasons), reasons
+    assert {letter["stage"] for letter in letters} == {"decode"}
+    assert all(letter["topic"] == config.kafka.articles_topic for letter in letters)
+    assert any(letter["raw"] == "{not json" for letter in letters)
+
+
+def test_replay_from_offset_zero_changes_no_count(
+    isolated_config, produce, make_article, es_url, prism_binary
+):
+    config = isolated_config(pipeline_toml=SMALL_BATCHES)
+    produce(config, [make_article(n) for n in range(6)]
+            + [make_article(n, "other") for n in range(4)])
+    run_until_caught_up(config)
+    first = es_state(config)
+    assert len(first["article_ids"]) == 10
+    assert len(first["events"]) == 1
+    assert first["events"][0][1:] == (6, 6)  # six reports of one round, each counted once
+
+    rewind_to_zero(config)
+    run_until_caught_up(config)
+
+    assert es_state(config) == first
+
+
+def test_kill_9_and_restart_loses_nothing_and_doubles_nothing(
+    isolated_config, produce, make_article, es_url, prism_binary
+):
+    config = isolated_config(pipeline_toml=SMALL_BATCHES)
+    produce(config, [make_article(n) for n in range(40)])
+    pipeline = monitor.start_pipeline_process(config)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and monitor.index_counts(config)["articles"] == 0:
+            time.sleep(0.2)
+        assert monitor.index_counts(config)["articles"] > 0, pipeline.log_tail()
+    finally:
+        # The whole process group, Prism included, as a crash of the machine would.
+        os.killpg(pipeline.process.pid, signal.SIGKILL)
+        pipeline.process.wait()
+    produce(config, [make_article(n) for n in range(40, 50)])
+
+    run_until_caught_up(config)
+
+    state = es_state(config)
+    assert state["article_ids"] == sorted(make_article(n)["id"] for n in range(50))
+    assert [(mentions, sources) for _, mentions, sources in state["events"]] == [(50, 50)]
+
+
+def test_elasticsearch_away_for_30_seconds_delays_but_loses_nothing(
+    isolated_config, produce, make_article, local_stack, es_url, prism_binary
+):
+    config = isolated_config(pipeline_toml=SMALL_BATCHES)
+    produce(config, [make_article(n, "other") for n in range(5)])
+    pipeline = monitor.start_pipeline_process(config)
+    node = local_stack.elasticsearch()
+    try:
+        assert monitor.wait_until_caught_up(config, pipeline, 240), pipeline.log_tail()
+        node.stop()
+        produce(config, [make_article(n, "other") for n in range(5, 15)])
+        time.sleep(30)
+        # Nothing may be acknowledged while nothing could be written.
+        assert monitor.total_lag(config) == 10
+        node.start()
+        assert monitor.wait_until_caught_up(config, pipeline, 240), pipeline.log_tail()
+    finally:
+        node.start()
+        assert pipeline.stop() == 0, pipeline.log_tail()
+    ids = es_state(config)["article_ids"]
+    assert ids == sorted(make_article(n, "other")["id"] for n in range(15))
+
+
+def rewind_to_zero(config: Config) -> None:
+    group = config.section("pipeline")["group_id"]
+    consumer = KafkaConsumer(
+        bootstrap_servers=config.kafka.bootstrap, group_id=group, enable_auto_commit=False
+    )
+    partitions = consumer.partitions_for_topic(config.kafka.articles_topic)
+    consumer.commit(
+        {
+            TopicPartition(config.kafka.articles_topic, p): OffsetAndMetadata(0, "", -1)
+            for p in partitions
+        }
+    )
+    consumer.close(autocommit=False)
