@@ -215,7 +215,7 @@ def start_py_spy(py_spy: str | None, pid: int):
     output = RESULTS.parent / "pipeline-warm.folded"
     return subprocess.Popen(
         [py_spy, "record", "--pid", str(pid), "--format", "raw", "--output", str(output),
-         "--rate", "50", "--threads", "--idle", "--nonblocking"],
+         "--rate", "50", "--threads", "--nonblocking"],
         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
     )
 
@@ -234,7 +234,8 @@ def stop_py_spy(process) -> None:
         process.wait()
 
 
-def measure_warm(config, messages, producer, es, pipeline, py_spy=None) -> dict[str, Any]:
+def measure_warm(config, messages, producer, es, pipeline, cpu: CpuMeter,
+                 py_spy=None) -> dict[str, Any]:
     """The same number of new articles produced at once into the running, caught-up pipeline:
     Kafka -> Elasticsearch throughput without start-up and without the first bundle's head
     start (the cold figure starts its clock only when the first bulk write lands)."""
@@ -242,11 +243,13 @@ def measure_warm(config, messages, producer, es, pipeline, py_spy=None) -> dict[
     before = set(indexed_times(es, index))
     watcher = CommitWatcher(config)
     profiler = start_py_spy(py_spy, pipeline.process.pid)
+    cpu.start()
     try:
         started = time.time()
         producer.send_and_wait(messages)
         produced = time.time()
         done = wait_for_commits(watcher, pipeline)
+        cores = cpu.stop()
     finally:
         stop_py_spy(profiler)
         watcher.close()
@@ -259,6 +262,7 @@ def measure_warm(config, messages, producer, es, pipeline, py_spy=None) -> dict[
         "articles_per_s": round(n / (done - started), 2),
         "first_produced_to_first_indexed_s": round(times[0] - started, 2),
         "bulk_writes": flushes(times),
+        "cpu": cores,
     }
 
 
@@ -376,15 +380,58 @@ def peak_memory(pid: int) -> dict[str, float | None]:
     return {k: round(v, 1) if v else v for k, v in peaks.items()}
 
 
+# --- CPU: who used the two cores during the warm burst --------------------------------------
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU of `pid` and its descendants (the ES launcher forks its JVM)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for each in [pid, *descendants(pid)]:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def machine_busy_seconds() -> float:
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU seconds per named process between `start` and `stop`, and the machine's total."""
+
+    def __init__(self, pids: dict[str, int | None]) -> None:
+        self.pids = {name: pid for name, pid in pids.items() if pid}
+
+    def start(self) -> None:
+        self.before = {n: process_cpu_seconds(p) for n, p in self.pids.items()}
+        self.machine_before, self.wall_before = machine_busy_seconds(), time.monotonic()
+
+    def stop(self) -> dict[str, float]:
+        wall = time.monotonic() - self.wall_before
+        used = {n: process_cpu_seconds(p) - self.before[n] for n, p in self.pids.items()}
+        machine = machine_busy_seconds() - self.machine_before
+        used["everything else on the machine"] = machine - sum(used.values())
+        result = {f"{n} (cores)": round(v / wall, 2) for n, v in used.items()}
+        result["machine busy (cores)"] = round(machine / wall, 2)
+        return result
+
+
 # --- the run ---------------------------------------------------------------------------------
 
 
-def run(args: argparse.Namespace, config) -> dict[str, Any]:
+def run(args: argparse.Namespace, config, stack) -> dict[str, Any]:
     from elasticsearch import Elasticsearch
 
     from bench.synthetic_articles import synthetic_articles
     from connectors.feeds import ConnectorSettings
     from connectors.produce import ArticleProducer, ensure_topics
+    from deploy.local.process import read_pid
 
     latency_count = int(args.latency_seconds * args.rate)
     articles = synthetic_articles(args.articles, seed=args.seed)
@@ -411,10 +458,17 @@ def run(args: argparse.Namespace, config) -> dict[str, Any]:
               f"{cold['startup_to_first_indexed_s']}s after start); with start-up "
               f"{cold['articles_per_s_with_startup']}/s ({cold['wall_with_startup_s']}s); "
               f"bulk writes {cold['bulk_writes']}; Elasticsearch view {cold['pipeline_view']}")
-        warm = measure_warm(config, burst, producer, es, pipeline, args.py_spy)
+        cpu = CpuMeter({
+            "pipeline process": pipeline.process.pid,
+            "prism": next(iter(descendants(pipeline.process.pid)), None),
+            "elasticsearch": read_pid(stack.elasticsearch().pid_file),
+            "kafka": read_pid(stack.kafka().pid_file),
+            "benchmark": os.getpid(),
+        })
+        warm = measure_warm(config, burst, producer, es, pipeline, cpu, args.py_spy)
         print(f"warm (burst into the running pipeline): {warm['articles_per_s']} articles/s "
               f"({args.articles} in {warm['first_produced_to_all_committed_s']}s from the first "
-              f"produced to all committed); bulk writes {warm['bulk_writes']}")
+              f"produced to all committed); bulk writes {warm['bulk_writes']}; CPU {warm['cpu']}")
         latency = measure_latency(config, later, producer, args.rate, args.latency_seconds)
         print(f"latency at {args.rate}/s: p50 {latency.get('p50_s')}s, "
               f"p95 {latency.get('p95_s')}s ({latency['searchable']}/{latency['sent']} searchable)")
@@ -492,7 +546,7 @@ def main() -> int:
         stack.fetch()
         stack.kafka().start()
         stack.elasticsearch().start()
-        results = run(args, config)
+        results = run(args, config, stack)
     finally:
         keep_logs(stack, config)
         stack.down(purge=True)
