@@ -73,23 +73,34 @@ def kafka_libs(cache: Path) -> Path:
     return folder / "libs"
 
 
-def elasticsearch_zip(cache: Path) -> Path:
+def _maven_file(cache: Path, artifact: str, filename: str, what: str) -> Path:
+    """One file of a Maven artifact (`group:name:version:type`), copied into the cache."""
     folder = cache / "downloads"
-    target = folder / f"elasticsearch-{versions.ELASTICSEARCH_VERSION}.zip"
+    target = folder / filename
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
     _run(
         [
             "mvn", "-q", "-B", f"{DEPENDENCY_PLUGIN}:copy",
-            f"-Dartifact={ES_ARTIFACT.format(version=versions.ELASTICSEARCH_VERSION)}",
+            f"-Dartifact={artifact}",
             f"-DoutputDirectory={folder}",
         ],
-        f"Elasticsearch {versions.ELASTICSEARCH_VERSION}",
+        what,
     )
     if not target.exists():
         raise FetchError(f"mvn finished but {target} is missing")
     return target
+
+
+def elasticsearch_zip(cache: Path) -> Path:
+    version = versions.ELASTICSEARCH_VERSION
+    return _maven_file(
+        cache,
+        ES_ARTIFACT.format(version=version),
+        f"elasticsearch-{version}.zip",
+        f"Elasticsearch {version}",
+    )
 
 
 def elasticsearch_home(cache: Path, unpack_root: Path) -> Path:
@@ -131,20 +142,12 @@ def flink_job_server(cache: Path) -> Path:
     """Beam's Flink job server jar (FlinkRunner with an embedded local Flink: `[local]`)."""
     beam = versions.beam_version()
     artifact = f"beam-runners-flink-{versions.FLINK_VERSION}-job-server"
-    folder = cache / "downloads"
-    target = folder / f"{artifact}-{beam}.jar"
-    if target.exists():
-        return target
-    folder.mkdir(parents=True, exist_ok=True)
-    _run(
-        [
-            "mvn", "-q", "-B", f"{DEPENDENCY_PLUGIN}:copy",
-            f"-Dartifact=org.apache.beam:{artifact}:{beam}:jar",
-            f"-DoutputDirectory={folder}",
-        ],
+    return _maven_file(
+        cache,
+        f"org.apache.beam:{artifact}:{beam}:jar",
+        f"{artifact}-{beam}.jar",
         f"Beam Flink job server {beam} (Flink {versions.FLINK_VERSION})",
     )
-    return target
 
 
 def fetch_all(cache: Path, es_unpack_root: Path) -> dict[str, Path]:

@@ -19,10 +19,9 @@ from pathlib import Path
 
 from deploy.local import versions
 from deploy.local.process import (
-    ServiceError,
     ServiceStatus,
-    port_open,
     read_pid,
+    refuse_taken_ports,
     start_detached,
     stop_pid,
     wait_until,
@@ -140,12 +139,7 @@ class ElasticsearchNode:
     def start(self, timeout: float = 120.0) -> None:
         if read_pid(self.pid_file) is not None:
             return
-        for port in (self.port, self.transport_port):
-            if port_open(port):
-                raise ServiceError(
-                    f"elasticsearch: port {port} is already in use by another process; "
-                    f"free it or set another port in [stack] (log: {self.log_file})"
-                )
+        refuse_taken_ports("elasticsearch", (self.port, self.transport_port), self.log_file)
         user = ensure_service_user()
         self._prepare(user)
         env = {

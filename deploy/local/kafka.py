@@ -14,6 +14,7 @@ from deploy.local.process import (
     ServiceStatus,
     port_open,
     read_pid,
+    refuse_taken_ports,
     start_detached,
     stop_pid,
     wait_until,
@@ -101,12 +102,7 @@ class KafkaBroker:
     def start(self, timeout: float = 90.0) -> None:
         if read_pid(self.pid_file) is not None:
             return
-        for port in (self.port, self.controller_port):
-            if port_open(port):
-                raise ServiceError(
-                    f"kafka: port {port} is already in use by another process; "
-                    f"free it or set another port in [stack] (log: {self.log_file})"
-                )
+        refuse_taken_ports("kafka", (self.port, self.controller_port), self.log_file)
         self.home.mkdir(parents=True, exist_ok=True)
         properties = self.home / "server.properties"
         properties.write_text(self._server_properties())

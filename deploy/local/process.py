@@ -29,6 +29,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def refuse_taken_ports(service: str, ports: tuple[int, ...], log_file: Path) -> None:
+    for port in ports:
+        if port_open(port):
+            raise ServiceError(
+                f"{service}: port {port} is already in use by another process; "
+                f"free it or set another port in [stack] (log: {log_file})"
+            )
+
+
 def read_pid(pid_file: Path) -> int | None:
     try:
         pid = int(pid_file.read_text().strip())
