@@ -383,11 +383,11 @@ def peak_memory(pid: int) -> dict[str, float | None]:
 # --- CPU: who used the two cores during the warm burst --------------------------------------
 
 
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU of `pid` and its descendants (the ES launcher forks its JVM)."""
+def process_cpu_seconds(pid: int, children: bool = True) -> float:
+    """User + system CPU of `pid` and (unless told not to) its descendants."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    for each in [pid, *descendants(pid)]:
+    for each in [pid, *(descendants(pid) if children else [])]:
         try:
             fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
@@ -405,16 +405,20 @@ def machine_busy_seconds() -> float:
 class CpuMeter:
     """CPU seconds per named process between `start` and `stop`, and the machine's total."""
 
-    def __init__(self, pids: dict[str, int | None]) -> None:
+    def __init__(self, pids: dict[str, int | None], alone: tuple[str, ...] = ()) -> None:
         self.pids = {name: pid for name, pid in pids.items() if pid}
+        self.alone = alone  # names counted without their descendants
+
+    def _seconds(self, name: str) -> float:
+        return process_cpu_seconds(self.pids[name], children=name not in self.alone)
 
     def start(self) -> None:
-        self.before = {n: process_cpu_seconds(p) for n, p in self.pids.items()}
+        self.before = {n: self._seconds(n) for n in self.pids}
         self.machine_before, self.wall_before = machine_busy_seconds(), time.monotonic()
 
     def stop(self) -> dict[str, float]:
         wall = time.monotonic() - self.wall_before
-        used = {n: process_cpu_seconds(p) - self.before[n] for n, p in self.pids.items()}
+        used = {n: self._seconds(n) - self.before[n] for n in self.pids}
         machine = machine_busy_seconds() - self.machine_before
         used["everything else on the machine"] = machine - sum(used.values())
         result = {f"{n} (cores)": round(v / wall, 2) for n, v in used.items()}
@@ -459,12 +463,11 @@ def run(args: argparse.Namespace, config, stack) -> dict[str, Any]:
               f"{cold['articles_per_s_with_startup']}/s ({cold['wall_with_startup_s']}s); "
               f"bulk writes {cold['bulk_writes']}; Elasticsearch view {cold['pipeline_view']}")
         cpu = CpuMeter({
-            "pipeline process": pipeline.process.pid,
-            "prism": next(iter(descendants(pipeline.process.pid)), None),
+            "pipeline process": pipeline.process.pid,  # with Prism and the spaCy processes
             "elasticsearch": read_pid(stack.elasticsearch().pid_file),
             "kafka": read_pid(stack.kafka().pid_file),
             "benchmark": os.getpid(),
-        })
+        }, alone=("benchmark",))
         warm = measure_warm(config, burst, producer, es, pipeline, cpu, args.py_spy)
         print(f"warm (burst into the running pipeline): {warm['articles_per_s']} articles/s "
               f"({args.articles} in {warm['first_produced_to_all_committed_s']}s from the first "

@@ -111,11 +111,12 @@ def run_pipeline(
     result = beam_pipeline.run()
     path = status_file(config)
     error = None
-    state = str(result.state)
+    counters: dict[str, float] = {}
     try:
         while not stop.is_set():
             state = str(result.state)
-            write_status(path, state, metrics_snapshot(result), error)
+            counters = metrics_snapshot(result) or counters
+            write_status(path, state, counters, error)
             if result.state in TERMINAL:
                 break
             stop.wait(STATUS_INTERVAL_SECONDS)
@@ -124,7 +125,9 @@ def run_pipeline(
         raise
     finally:
         state = _cancel(result)
-        write_status(path, state, {} if state == "UNKNOWN" else metrics_snapshot(result), error)
+        if state != "UNKNOWN":
+            counters = metrics_snapshot(result) or counters
+        write_status(path, state, counters, error)
     return state
 
 
