@@ -69,12 +69,18 @@ def status_file(config: Config) -> Path:
 
 def metrics_snapshot(result) -> dict[str, float]:
     counters: dict[str, float] = {}
+    # The portable runner's result caches the first metrics it fetched; a running job's
+    # counters are only fresh if that cache is dropped before each query.
+    if hasattr(result, "_metrics"):
+        result._metrics = None
     try:
         queried = result.metrics().query(MetricsFilter())
     except Exception as exc:  # a runner may not serve metrics while starting
         log.debug("metrics not available yet: %s", exc)
         return counters
     for counter in queried["counters"]:
+        if counter.key.metric.name.startswith("metric:"):
+            continue  # the runner's own per-transform timings, not our stage counters
         name = f"{counter.key.metric.namespace}.{counter.key.metric.name}"
         value = counter.committed if counter.committed is not None else counter.attempted
         counters[name] = counters.get(name, 0) + (value or 0)

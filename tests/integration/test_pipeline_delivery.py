@@ -12,7 +12,7 @@ from elasticsearch import Elasticsearch
 from kafka import KafkaConsumer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
-from talkwatch import monitor
+from talkwatch import cli, monitor
 from talkwatch.config import Config
 
 SMALL_BATCHES = "sink_batch_size = 4\n"
@@ -70,6 +70,24 @@ def test_invalid_messages_go_to_the_dead_letter_topic_with_the_reason(
     assert {letter["stage"] for letter in letters} == {"decode"}
     assert all(letter["topic"] == config.kafka.articles_topic for letter in letters)
     assert any(letter["raw"] == "{not json" for letter in letters)
+
+
+def test_pipeline_status_shows_lag_counters_and_dead_letters(
+    isolated_config, produce, make_article, es_url, prism_binary, capsys
+):
+    config = isolated_config()
+    produce(config, [make_article(0), make_article(1, "other")], raw=[b"\xff not json"])
+    run_until_caught_up(config)
+
+    assert cli.main(["--config", str(config.path), "pipeline", "status"]) == 0
+    out = capsys.readouterr().out
+    for partition in range(config.kafka.partitions):
+        assert f"partition {partition}: committed" in out
+    assert out.count("lag 0") == config.kafka.partitions
+    assert "source.records_read: 3" in out
+    assert "decode.dead_letters: 1" in out
+    assert "sink.articles_indexed: 2" in out
+    assert f"dead letters in {config.kafka.deadletter_topic}: 1" in out
 
 
 def test_replay_from_offset_zero_changes_no_count(
