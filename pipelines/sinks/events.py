@@ -43,6 +43,27 @@ def article_meta(item: ArticleInFlight) -> dict[str, Any]:
     }
 
 
+def group_by_event(items: list[ArticleInFlight]) -> list[list[ArticleInFlight]]:
+    """Items that name a round, grouped so that items sharing any event key are together."""
+    groups: list[tuple[set[str], list[ArticleInFlight]]] = []
+    for item in items:
+        if not names_a_round(item):
+            continue
+        keys = set(event_keys(item.extraction))
+        if not keys:
+            continue
+        joined = [g for g in groups if g[0] & keys]
+        merged_keys, merged_items = keys, [item]
+        for g in joined:
+            groups.remove(g)
+            merged_keys |= g[0]
+            merged_items = g[1] + merged_items
+        groups.append((merged_keys, merged_items))
+    # Keep each group's items in arrival order: merge order decides first_seen ties.
+    order = {id(item): n for n, item in enumerate(items)}
+    return [sorted(g[1], key=lambda item: order[id(item)]) for g in groups]
+
+
 class EventStore:
     def __init__(self, es: Elasticsearch, prefix: str) -> None:
         self.es = es
@@ -53,21 +74,27 @@ class EventStore:
         self._event_by_key: dict[str, str] = {}
 
     def merge_all(self, items: list[ArticleInFlight]) -> dict[str, str | None]:
-        """Merge each item's round into its event; returns article id -> event id."""
+        """Merge each item's round into its event; returns article id -> event id.
+
+        Items that share a key are merged together and their event is written once per
+        batch: a burst of reports about one round costs one read and one write, not one each.
+        """
         self.transitions = []
-        result: dict[str, str | None] = {}
-        for item in items:
-            result[item.article["id"]] = self.merge(item) if names_a_round(item) else None
+        result: dict[str, str | None] = {item.article["id"]: None for item in items}
+        for group in group_by_event(items):
+            event = self._merge_group(group)
+            for item in group:
+                result[item.article["id"]] = event
         return result
 
-    def merge(self, item: ArticleInFlight) -> str | None:
-        keys = event_keys(item.extraction)
-        if not keys:
-            return None
+    def _merge_group(self, items: list[ArticleInFlight]) -> str:
+        keys = list(dict.fromkeys(k for item in items for k in event_keys(item.extraction)))
         for _ in range(MAX_CONFLICT_RETRIES):
             existing = self._find(keys)
             old = existing["_source"] if existing else None
-            merged = merge_event(old, item.extraction, article_meta(item))
+            merged = old
+            for item in items:
+                merged = merge_event(merged, item.extraction, article_meta(item))
             try:
                 if existing is None:
                     self.es.create(index=self.index, id=merged["event_id"], document=merged)
