@@ -147,7 +147,7 @@ def _role(mention, actor, sentence, before, after, series, venue_country) -> str
     is_guarantor = actor is not None and series in actor.guarantor_of
     if actor is not None and actor.name == venue_country and not is_guarantor:
         return "host"
-    if lexicon.host.search(after[:30]) and not lexicon.participation.search(after[:30]):
+    if _hosts(after, lexicon) and not lexicon.participation.search(after[:30]):
         return "host"
     if is_guarantor:
         # The registry says who guarantees a format (Russia, Turkey and Iran for Astana): at
@@ -162,6 +162,16 @@ def _role(mention, actor, sentence, before, after, series, venue_country) -> str
     ):
         return "mediator/envoy"
     return "delegation"
+
+
+def _hosts(after: str, lexicon) -> bool:
+    """"Kazakhstan, which hosts ..." or "Kazakhstan hosted ...": the host verb belongs to this
+    mention only when at most two words and no clause break stand between them."""
+    cue = lexicon.host.search(after[:30])
+    if cue is None:
+        return False
+    between = after[: cue.start()]
+    return not re.search(r"[;.]|,\s*(?:while|and|but|as)\b", between) and len(between.split()) <= 2
 
 
 def reported_actors(participants: list[Participant], mentions: list[ActorMention]) -> list[str]:

@@ -158,3 +158,17 @@ def test_output_line_has_the_extract_fields():
     }
     assert line["start_date"] == "2018-05-14"
     assert line["evidence"]["round"]["sentence"].startswith("Envoys started the ninth")
+
+
+def test_guarantors_of_the_format_sit_as_guarantors_whatever_the_verb():
+    result = extract(
+        "ASTANA, May 15 - The ninth round of Astana talks on Syria opened on Monday. Delegations "
+        "of Russia, Turkey and Iran met the Syrian government team, while Kazakhstan hosted the "
+        "meeting at a hotel in the capital.",
+        published=date(2018, 5, 15),
+    )
+    roles = {(p.actor, p.role) for p in result.participants}
+    assert {("Russia", "guarantor/sponsor"), ("Turkey", "guarantor/sponsor"),
+            ("Iran", "guarantor/sponsor")} <= roles
+    assert ("Syrian government", "delegation") in roles
+    assert "Kazakhstan" not in result.actors
