@@ -97,6 +97,8 @@ class _Connectors:
 
     def __init__(self, config: Config, registry: FeedRegistry, producer: Producer | None) -> None:
         self.settings = registry.settings
+        # A producer handed in belongs to the caller, who closes it; ours we close.
+        self.owns_producer = producer is None
         if producer is None:
             ensure_topics(config.kafka, self.settings)
             producer = ArticleProducer(config.kafka, self.settings)
@@ -107,7 +109,8 @@ class _Connectors:
 
     def close(self) -> None:
         try:
-            self.producer.close()  # flushes anything buffered
+            if self.owns_producer:
+                self.producer.close()  # flushes anything buffered
         finally:
             self.state.close()
 
@@ -138,10 +141,7 @@ def poll_once(
         )
         return summary
     finally:
-        if producer is None:
-            run.close()
-        else:
-            run.state.close()
+        run.close()
 
 
 def run_poller(
@@ -164,10 +164,7 @@ def run_poller(
         )
         return summary
     finally:
-        if producer is None:
-            run.close()
-        else:
-            run.state.close()
+        run.close()
 
 
 def _initial_schedule(state: ConnectorState, feeds: list[Feed]) -> list[tuple[float, Feed]]:
