@@ -9,6 +9,7 @@ made exactly-once in effect by ids derived from the content (article id, event i
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any
@@ -16,11 +17,10 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 from elasticsearch import ApiError, Elasticsearch, TransportError
-from elasticsearch import ConnectionError as EsConnectionError
 
 from pipelines.alerts.ledger import AlertLedger, rules_from_option
 from pipelines.records import ArticleInFlight, DeadLetter, KafkaPosition
-from pipelines.retry import RETRYABLE_STATUS, backoff_delays, call_until_available
+from pipelines.retry import RETRYABLE_STATUS, backoff_delays, call_until_available, retryable
 from pipelines.sinks.deadletter import DeadLetterWriter
 from pipelines.sinks.documents import actor_documents, article_document
 from pipelines.sinks.events import EventStore
@@ -46,14 +46,11 @@ class BulkWriter:
                 body.extend((action, doc))
             try:
                 response = self.es.bulk(operations=body)
-            except (EsConnectionError, TransportError) as exc:
+            except (ApiError, TransportError) as exc:
+                if not retryable(exc):
+                    raise
                 self._wait(next(delays), f"bulk request failed: {exc}")
                 continue
-            except ApiError as exc:
-                if exc.meta.status in RETRYABLE_STATUS:
-                    self._wait(next(delays), f"bulk request answered {exc.meta.status}")
-                    continue
-                raise
             retry = []
             for (action, doc), result in zip(pending, response["items"], strict=True):
                 outcome = next(iter(result.values()))
@@ -159,8 +156,6 @@ class WriteToElasticsearchFn(beam.DoFn):
 def rejected_letter(
     action: dict[str, Any], doc: dict[str, Any], reason: str, articles: list[ArticleInFlight]
 ) -> DeadLetter:
-    import json
-
     meta = next(iter(action.values()))
     source = next(
         (a for a in articles if a.article["id"] in (doc.get("id"), meta.get("_id"))), None
