@@ -411,27 +411,50 @@ def machine_busy_seconds() -> float:
 
 
 class CpuMeter:
-    """CPU seconds per named process between `start` and `stop`, and the machine's total."""
+    """CPU seconds per named group of processes between `start` and `stop`, and the machine's
+    total. Each pid counts alone (without its descendants), so no process counts twice."""
 
-    def __init__(self, pids: dict[str, int | None], alone: tuple[str, ...] = ()) -> None:
-        self.pids = {name: pid for name, pid in pids.items() if pid}
-        self.alone = alone  # names counted without their descendants
+    def __init__(self, groups: dict[str, list[int]]) -> None:
+        self.groups = {name: [p for p in pids if p] for name, pids in groups.items()}
+        self.groups = {name: pids for name, pids in self.groups.items() if pids}
 
     def _seconds(self, name: str) -> float:
-        return process_cpu_seconds(self.pids[name], children=name not in self.alone)
+        return sum(process_cpu_seconds(pid, children=False) for pid in self.groups[name])
 
     def start(self) -> None:
-        self.before = {n: self._seconds(n) for n in self.pids}
+        self.before = {n: self._seconds(n) for n in self.groups}
         self.machine_before, self.wall_before = machine_busy_seconds(), time.monotonic()
 
     def stop(self) -> dict[str, float]:
         wall = time.monotonic() - self.wall_before
-        used = {n: self._seconds(n) - self.before[n] for n in self.pids}
+        used = {n: self._seconds(n) - self.before[n] for n in self.groups}
         machine = machine_busy_seconds() - self.machine_before
         used["everything else on the machine"] = machine - sum(used.values())
         result = {f"{n} (cores)": round(v / wall, 2) for n, v in used.items()}
         result["machine busy (cores)"] = round(machine / wall, 2)
         return result
+
+
+def with_descendants(pid: int | None) -> list[int]:
+    return [pid, *descendants(pid)] if pid else []
+
+
+def pipeline_process_groups(pid: int) -> dict[str, list[int]]:
+    """The pipeline process (the SDK worker runs in it), Prism, and the spaCy pool processes."""
+    groups: dict[str, list[int]] = {"SDK worker": [pid], "prism": [], "spaCy processes": [],
+                                    "other pipeline children": []}
+    for child in descendants(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except FileNotFoundError:
+            continue
+        if "prism" in command.split(" ", 1)[0]:
+            groups["prism"].append(child)
+        elif "spawn_main" in command:  # a process of pipelines/stages/nlp_pool.py
+            groups["spaCy processes"].append(child)
+        else:
+            groups["other pipeline children"].append(child)
+    return groups
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -471,11 +494,12 @@ def run(args: argparse.Namespace, config, stack) -> dict[str, Any]:
               f"{cold['articles_per_s_with_startup']}/s ({cold['wall_with_startup_s']}s); "
               f"bulk writes {cold['bulk_writes']}; Elasticsearch view {cold['pipeline_view']}")
         cpu = CpuMeter({
-            "pipeline process": pipeline.process.pid,  # with Prism and the spaCy processes
-            "elasticsearch": read_pid(stack.elasticsearch().pid_file),
-            "kafka": read_pid(stack.kafka().pid_file),
-            "benchmark": os.getpid(),
-        }, alone=("benchmark",))
+            **pipeline_process_groups(pipeline.process.pid),
+            # bin/elasticsearch is a launcher; the node is its child.
+            "elasticsearch": with_descendants(read_pid(stack.elasticsearch().pid_file)),
+            "kafka": with_descendants(read_pid(stack.kafka().pid_file)),
+            "benchmark": [os.getpid()],
+        })
         warm = measure_warm(config, burst, producer, es, pipeline, cpu, args.py_spy)
         print(f"warm (burst into the running pipeline): {warm['articles_per_s']} articles/s "
               f"({args.articles} in {warm['first_produced_to_all_committed_s']}s from the first "

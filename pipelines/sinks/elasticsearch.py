@@ -131,9 +131,9 @@ class WriteToElasticsearchFn(beam.DoFn):
             doc_id = item.article["id"]
             doc = article_document(item, event_ids.get(doc_id))
             operations.append(({"index": {"_index": self._index("articles"), "_id": doc_id}}, doc))
-            for actor in actor_documents(item):
-                action = {"index": {"_index": self._index("actors"), "_id": actor["id"]}}
-                operations.append((action, actor))
+        for actor in actor_documents(articles):
+            action = {"index": {"_index": self._index("actors"), "_id": actor["id"]}}
+            operations.append((action, actor))
         for action, doc, reason in self.writer.write(operations):
             letters.append(rejected_letter(action, doc, reason, articles))
 
