@@ -82,7 +82,9 @@ def _maven_file(cache: Path, artifact: str, filename: str, what: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     _run(
         [
-            "mvn", "-q", "-B", f"{DEPENDENCY_PLUGIN}:copy",
+            # -U: ask again for an artifact an earlier attempt did not find (Maven otherwise
+            # remembers the miss and never sees the artifact once it is served).
+            "mvn", "-q", "-B", "-U", f"{DEPENDENCY_PLUGIN}:copy",
             f"-Dartifact={artifact}",
             f"-DoutputDirectory={folder}",
         ],

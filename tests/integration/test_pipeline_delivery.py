@@ -10,6 +10,7 @@ import time
 
 from elasticsearch import Elasticsearch
 from kafka import KafkaConsumer, TopicPartition
+from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.structs import OffsetAndMetadata
 
 from talkwatch import cli, monitor
@@ -168,3 +169,54 @@ def rewind_to_zero(config: Config) -> None:
         }
     )
     consumer.close(autocommit=False)
+
+
+def syndicated_copy(article: dict, outlet: str) -> dict:
+    """The same story under another outlet's URL, with a byline added."""
+    import hashlib
+
+    url = f"http://{outlet}.example.net/syria/{article['id'][:8]}"
+    return dict(
+        article,
+        id=hashlib.sha256(url.encode()).hexdigest()[:32],
+        url=url,
+        canonical_url=url,
+        source=outlet,
+        text="By a staff reporter. " + article["text"],
+    )
+
+
+def test_syndicated_copies_link_to_the_first_indexed_article(
+    isolated_config, produce, make_article, es_url, prism_binary
+):
+    from pipelines.similarity import is_near_duplicate, simhash
+    from pipelines.stages.dedup import fingerprint_text
+
+    config = isolated_config(pipeline_toml=SMALL_BATCHES)
+    original, other_story = make_article(0), make_article(1)
+    wire_copy, late_copy = syndicated_copy(original, "wire"), syndicated_copy(original, "late")
+    prints = [simhash(fingerprint_text(a)) for a in (original, wire_copy, other_story)]
+    assert is_near_duplicate(prints[0], prints[1]) and not is_near_duplicate(prints[0], prints[2])
+
+    # One partition keeps the order: the copy comes after its original, in the same run.
+    admin = KafkaAdminClient(bootstrap_servers=config.kafka.bootstrap)
+    admin.create_topics([NewTopic(config.kafka.articles_topic, 1, 1)])
+    admin.close()
+    produce(config, [original, wire_copy, other_story])
+    run_until_caught_up(config)
+    # A new pipeline process remembers nothing: the late copy is linked through the index.
+    produce(config, [late_copy])
+    run_until_caught_up(config)
+
+    es = Elasticsearch(config.elasticsearch.url)
+    es.indices.refresh(index=f"{config.elasticsearch.index_prefix}-articles")
+    hits = es.search(index=f"{config.elasticsearch.index_prefix}-articles", size=10,
+                     source=["duplicate_of"])["hits"]["hits"]  # fmt: skip
+    es.close()
+    links = {h["_id"]: h["_source"].get("duplicate_of") for h in hits}
+    assert links == {
+        original["id"]: None,
+        wire_copy["id"]: original["id"],
+        other_story["id"]: None,
+        late_copy["id"]: original["id"],
+    }

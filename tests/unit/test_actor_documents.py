@@ -1,10 +1,11 @@
-"""The sink writes each actor once per batch, from the latest article that names it."""
+"""What the sink writes about actors: each actor once per batch, from the latest article that
+names it, and each name once per article with its number of mentions."""
 
 from __future__ import annotations
 
 from pipelines.extraction.actors import ActorMention
 from pipelines.records import ArticleInFlight, KafkaPosition
-from pipelines.sinks.documents import actor_documents, actor_id
+from pipelines.sinks.documents import actor_documents, actor_id, entity_summaries
 
 
 def mention(canonical: str | None, surface: str, kind: str = "state") -> ActorMention:
@@ -52,3 +53,24 @@ def test_the_same_batch_in_another_order_writes_the_same_documents() -> None:
     ]
     assert actor_documents(batch) == actor_documents(batch[::-1])
     assert actor_documents(batch)[0]["last_article_id"] == "a2"
+
+
+def test_an_article_lists_each_name_once_with_its_mentions_in_order_of_first_use() -> None:
+    mentions = [
+        mention("Russia", "Moscow"),
+        mention("Russia", "Russia"),
+        mention(None, "Mohammed Alloush", "person"),
+        mention("Russia", "Moscow"),
+        mention("Staffan de Mistura", "de Mistura", "person"),
+        mention("Russia", "Moscow"),
+    ]
+    assert entity_summaries(mentions) == [
+        {"text": "Moscow", "label": "state", "actor": "Russia", "actor_type": "state",
+         "mentions": 3},
+        {"text": "Russia", "label": "state", "actor": "Russia", "actor_type": "state",
+         "mentions": 1},
+        {"text": "Mohammed Alloush", "label": "person", "actor": None, "actor_type": "person",
+         "mentions": 1},
+        {"text": "de Mistura", "label": "person", "actor": "Staffan de Mistura",
+         "actor_type": "person", "mentions": 1},
+    ]
