@@ -63,6 +63,16 @@ def by_month_day(series: str | None, month: int, day: int) -> KnownRound | None:
     return matches[0] if len(matches) == 1 else None
 
 
+def by_end(series: str | None, day: date, tolerance_days: int = 1) -> KnownRound | None:
+    """The round of the series that ended on `day` ("the talks ended on Friday")."""
+    matches = [
+        k
+        for k in load_calendar()
+        if (series is None or k.series == series) and abs((k.end - day).days) <= tolerance_days
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
 def by_venue_and_date(location: str, day: date, tolerance_days: int = 2) -> KnownRound | None:
     for known in load_calendar():
         if known.location != location:

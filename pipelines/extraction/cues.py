@@ -20,6 +20,13 @@ from pipelines.extraction.ordinals import OrdinalMention, find_ordinals
 FUTURE_GOVERNED = re.compile(
     r"(?:\b(?:will|shall|would|won't|could|may|might)\s+(?:\w+\s+){0,2}|\bto\s+)$", re.IGNORECASE
 )
+# A past or present opening verb governing "a new round": the round reported, not the next one.
+OPENED_BEFORE = re.compile(
+    r"\b(?:opened|opens|began|begins|launched|launches|started|starts|kicked off|kicks off|"
+    r"convened|convenes|resumed|resumes|held|holds|is holding|are holding)\s+"
+    r"(?:a|the|their|its)\s+$",
+    re.IGNORECASE,
+)
 HAPPENED_CUES = frozenset({"concluded", "opened", "ongoing", "past_held"})
 STATUS_CUE_NAMES = ("postponed", "cancelled", "concluded", "opened", "ongoing", "past_held",
                     "future", "arrival", "next_round")  # fmt: skip
@@ -45,6 +52,7 @@ class Lexicon:
     mediator: re.Pattern[str]
     host: re.Pattern[str]
     outcomes: dict[str, re.Pattern[str]]
+    composition: re.Pattern[str] | None = None
 
 
 def _compile(pattern: str, case_sensitive: bool = False) -> re.Pattern[str]:
@@ -77,6 +85,7 @@ def lexicon_from_data(data: dict[str, Any]) -> Lexicon:
         mediator=_compile(data["mediator_cues"]),
         host=_compile(data["host_cues"]),
         outcomes={k: _compile(v) for k, v in data["outcomes"].items()},
+        composition=_compile(data["composition_cues"]) if "composition_cues" in data else None,
     )
 
 
@@ -147,6 +156,15 @@ def sentence_cues(index: int, start: int, end: int, text: str, in_title: bool) -
 
 
 def _has_cue(name: str, pattern: re.Pattern[str], text: str) -> bool:
+    if name == "next_round":
+        # "opened a new round of talks" reports this round; "will open a new round" does not.
+        return any(
+            not (
+                OPENED_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+                and not FUTURE_GOVERNED.search(text[max(0, m.start() - 60) : m.start()])
+            )
+            for m in pattern.finditer(text)
+        )
     if name not in HAPPENED_CUES:
         return bool(pattern.search(text))
     return any(

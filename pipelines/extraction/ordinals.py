@@ -21,6 +21,8 @@ ORDINAL_WORDS: dict[str, int] = {word: i + 1 for i, word in enumerate(_UNITS)}
 ORDINAL_WORDS.update({word: i + 10 for i, word in enumerate(_TEENS)})
 ORDINAL_WORDS["twentieth"] = 20
 ORDINAL_WORDS["thirtieth"] = 30
+# "the inaugural session of the Constitutional Committee" numbers the first round.
+ORDINAL_WORDS["inaugural"] = 1
 for _tens_word, _tens in (("twenty", 20), ("thirty", 30)):
     for _i, _unit in enumerate(_UNITS):
         ORDINAL_WORDS[f"{_tens_word}-{_unit}"] = _tens + _i + 1

@@ -43,10 +43,14 @@ def counted_sentences(
     series: str | None,
     round_start: date | None,
     reference: date | None,
+    mentions: list[ActorMention] | None = None,
 ) -> set[int]:
     """Indices of sentences whose actor mentions count; a negative index -i-1 means that only
-    the UN mediators mentioned in sentence i count."""
+    the UN mediators mentioned in sentence i count. A sentence naming all the guarantors of the
+    series together ("Russia, Turkey and Iran will set up a working group") speaks of them as
+    the round's guarantors and counts like one with a participation word."""
     lexicon = load_lexicon()
+    trio = _guarantor_sentences(mentions or [], series)
     counted = set()
     for cues in sentences:
         text = cues.text
@@ -69,9 +73,27 @@ def counted_sentences(
             continue
         if _about_other_time(text, cues.start, round_start or reference):
             continue
-        if participation or (cues.names_a_round and cues.has_round_head):
+        if participation or (cues.names_a_round and cues.has_round_head) or cues.index in trio:
             counted.add(cues.index)
     return counted
+
+
+def _guarantor_sentences(mentions: list[ActorMention], series: str | None) -> set[int]:
+    """Sentences that name every guarantor of the series (as the registry records them)."""
+    if series is None:
+        return set()
+    registry = load_registry()
+    guarantors = {a.id for a in registry.actors.values() if series in a.guarantor_of}
+    if len(guarantors) < 2:
+        return set()
+    named: dict[int, set[str]] = {}
+    for mention in mentions:
+        actor = registry.actors.get(mention.actor_id) if mention.actor_id else None
+        if actor is None or mention.metonym:
+            continue
+        ids = {actor.id, *actor.affiliations} & guarantors
+        named.setdefault(mention.sentence, set()).update(ids)
+    return {index for index, ids in named.items() if ids == guarantors}
 
 
 def _about_other_time(text: str, offset: int, anchor: date | None) -> bool:
@@ -111,6 +133,10 @@ def assign_roles(
             document[sentence.start : mention.start], document[mention.end : sentence.end]
         ):
             continue
+        if _in_composition(
+            document[sentence.start : mention.start], document[mention.end : sentence.end]
+        ):
+            continue
         actor = registry.actors.get(mention.actor_id) if mention.actor_id else None
         if mention.canonical is None and mention.type in {"place", "group"}:
             continue  # an unlinked place or nationality is not a participant
@@ -128,12 +154,29 @@ def assign_roles(
     return participants
 
 
-# "backed by Russia, Iran and Hezbollah": the cue governs a short coordinated list.
+# "backed by Russia, Iran and Hezbollah": the cue governs a short coordinated list. The other
+# way round, "supporters of President Assad" or "fighters loyal to Damascus" name whom a group
+# backs, not a party present.
 BACKER_LIST_BEFORE = re.compile(
-    r"\b(?:backed|supported|armed|sponsored) by\s+(?:the\s+)?(?:[\w.'’-]+(?:\s[\w.'’-]+)?,?\s+"
+    r"\b(?:(?:backed|supported|armed|sponsored) by|supporters of|loyal to|loyalists of)\s+"
+    r"(?:the\s+)?(?:(?:President|Syrian President|leader)\s+)?(?:[\w.'’-]+(?:\s[\w.'’-]+)?,?\s+"
     r"(?:and\s+|as well as\s+)?){0,4}$"
 )
 BACKER_AFTER = re.compile(r"^[-\s](?:backed|supported|armed|sponsored)\b")
+
+
+# "..., UN envoy Staffan de Mistura said": the speaker of a reporting clause.
+SPEAKER_AFTER = re.compile(r"^\s*(?:[\w.'’-]+\s+){0,2}?(?:said|says|told|added|noted|stated)\b")
+
+
+def _in_composition(before: str, after: str) -> bool:
+    """Names after a composition word are what a body is made of (the topic), not who attends:
+    "the list of civil society members", "a committee comprising government, opposition and
+    civil society". The speaker of a reporting clause after it is not part of the list."""
+    lexicon = load_lexicon()
+    if lexicon.composition is None or not lexicon.composition.search(before):
+        return False
+    return not SPEAKER_AFTER.match(after)
 
 
 def _is_backer(before: str, after: str) -> bool:
@@ -147,11 +190,12 @@ def _role(mention, actor, sentence, before, after, series, venue_country) -> str
     is_guarantor = actor is not None and series in actor.guarantor_of
     if actor is not None and actor.name == venue_country and not is_guarantor:
         return "host"
-    if _hosts(after, lexicon) and not lexicon.participation.search(after[:30]):
+    if not is_guarantor and _hosts(after, lexicon) and not lexicon.participation.search(after[:30]):
         return "host"
     if is_guarantor:
         # The registry says who guarantees a format (Russia, Turkey and Iran for Astana): at
-        # one of its rounds they sit as guarantors whatever verb the sentence uses.
+        # one of its rounds they sit as guarantors whatever verb the sentence uses, even when
+        # one of them hosts it ("Russia hosted the Astana-format round in Sochi").
         return "guarantor/sponsor"
     if lexicon.observer.search(sentence):
         return "observer"

@@ -34,7 +34,7 @@ from pipelines.extraction.participants import (
     reported_actors,
 )
 from pipelines.extraction.status import decide_status, is_report
-from pipelines.extraction.venues import VenueMention, dateline_city, find_venues
+from pipelines.extraction.venues import VenueMention, dateline_city, find_venues, venue_by_name
 
 SERIES = ("astana", "geneva", "sochi", "constitutional_committee", "other")
 # Weights of a sentence's series cues by where the sentence stands.
@@ -42,11 +42,18 @@ HEADLINE_WEIGHT, LEAD_WEIGHT, EARLY_WEIGHT, LATER_WEIGHT = 3.0, 3.0, 2.0, 1.0
 EARLY_SENTENCES = 5
 # A dated phrase is about this round only if it lies this near the reference date.
 PLAUSIBLE_BEFORE_DAYS, PLAUSIBLE_AFTER_DAYS = 45, 120
+# How far (characters) an event verb reaches to the date it governs ("began two days of talks
+# with the warring parties in Vienna on Thursday").
+ROLE_REACH = 80
 DATE_LINE = re.compile(
     r"^\W*(?:(?:Published|Updated|Posted)\s+)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
     r"(?:\d{1,2}(?:st|nd|rd|th)?\s+\w+\.?,?\s+\d{4}|\w+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
     r"\d{4}-\d\d-\d\d)",
     re.IGNORECASE,
+)
+# A bare year as a time adjunct: "at talks in Astana in 2017".
+YEAR_ONLY = re.compile(
+    r"\b(?:in|during|of)\s+(?:early\s+|late\s+|mid-)?(?P<year>(?:19|20)\d\d)\b(?![-–/]\d)"
 )
 
 
@@ -113,7 +120,7 @@ def extract_round(
     reference = article.published or _reference_from_text(document, sentences)
     if not _syria_is_subject(sentences):
         return RoundExtraction(article.id, False)
-    main = _lead_round_sentence(sentences)
+    main = _lead_round_sentence(sentences, reference)
     if main is None:
         return RoundExtraction(article.id, False)
     evidence: dict[str, Evidence] = {}
@@ -131,6 +138,7 @@ def extract_round(
         main, headline, round_sentences, series, ordinal, reference, dateline_end, talk_sentences
     )
     start, end = dates.start, dates.end
+    venue = _prefer_recorded_dateline(venue, dateline, series, start or reference)
 
     location = country = None
     coordinates = None
@@ -169,7 +177,7 @@ def extract_round(
     )
 
     mentions = link_actors(document, annotation, reference, registry)
-    counted = counted_sentences(sentences, main, series, start, reference)
+    counted = counted_sentences(sentences, main, series, start, reference, mentions)
     participants = assign_roles(mentions, document, sentences, counted, series, country)
     actors = reported_actors(participants, mentions)
     if actors:
@@ -227,11 +235,35 @@ def _syria_is_subject(sentences: list[SentenceCues]) -> bool:
     return syria >= 2 and syria > other
 
 
-def _lead_round_sentence(sentences: list[SentenceCues]) -> SentenceCues | None:
+def _dated_elsewhere(cues: SentenceCues, reference: date | None) -> bool:
+    """A round sentence whose every date lies far from the reference date names a past (or far
+    future) round: "a de-escalation zone agreed at talks in Astana in 2017" in a 2019 report.
+    A sentence with a round ordinal is left to the ordinal rules."""
+    if reference is None or cues.ordinals:
+        return False
+    days = [
+        m.day for m in find_dates(cues.text, cues.start, reference) if m.day and not m.after_since
+    ]
+    for match in YEAR_ONLY.finditer(cues.text):
+        year = int(match.group("year"))
+        days.append(date(year, 12, 31) if year < reference.year else date(year, 1, 1))
+    if not days:
+        return False
+    return all(
+        not -PLAUSIBLE_BEFORE_DAYS <= (day - reference).days <= PLAUSIBLE_AFTER_DAYS for day in days
+    )
+
+
+def _lead_round_sentence(
+    sentences: list[SentenceCues], reference: date | None = None
+) -> SentenceCues | None:
     candidates = [
         s
         for s in sentences
-        if s.names_a_round and s.syria >= s.other_conflict and not s.about_other_round
+        if s.names_a_round
+        and s.syria >= s.other_conflict
+        and not s.about_other_round
+        and not _dated_elsewhere(s, reference)
     ]
     body = [s for s in candidates if not s.in_title and s.status - {"next_round"}]
     if body:
@@ -318,6 +350,28 @@ def _choose_venue(
     return bare[0] if bare else None
 
 
+def _prefer_recorded_dateline(
+    venue: VenueMention | None,
+    dateline: VenueMention | None,
+    series: str | None,
+    day: date | None,
+) -> VenueMention | None:
+    """When the dateline city is where the public record puts this series' round of that date,
+    it beats a locative phrase about something else ("SOCHI - A congress ... ended with a call
+    to set up a committee in Geneva")."""
+    if venue is None or dateline is None or series is None or day is None:
+        return venue
+    if venue.venue.id == dateline.venue.id:
+        return venue
+    known = calendar.around(series, day)
+    if known is None:
+        return venue
+    recorded = venue_by_name(known.location)
+    if recorded is not None and recorded.id == dateline.venue.id != venue.venue.id:
+        return dateline
+    return venue
+
+
 @dataclass(frozen=True)
 class RoundDates:
     start: date | None
@@ -347,7 +401,7 @@ def _role(mention: DateMention, text: str, offset: int) -> str:
                 continue
             if distance < nearest[1]:
                 nearest = (role, distance)
-    return nearest[0] if nearest[1] <= 60 else "other"
+    return nearest[0] if nearest[1] <= ROLE_REACH else "other"
 
 
 def _plausible(mention: DateMention, reference: date | None) -> bool:
@@ -420,6 +474,11 @@ def _choose_dates(
                 )
     for mention, role, cues in found:
         if mention.day and role == "end" and mention.precision == "day":
+            known = calendar.by_end(series, mention.day)
+            if known and known.start <= mention.day:
+                return RoundDates(
+                    known.start, known.end, Evidence(cues.text, cues.start, cues.end, 0.7)
+                )
             first = mention.day - timedelta(days=(duration or 1) - 1)
             return RoundDates(first, mention.day, Evidence(cues.text, cues.start, cues.end, 0.6))
     for mention, role, cues in found:

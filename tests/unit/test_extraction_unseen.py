@@ -1,0 +1,204 @@
+"""Round extraction on short wire-style reports written for these tests, in wordings and
+settings (Sochi, Nur-Sultan, Vienna, the Sochi congress, the small body) the first tests lack."""
+
+from datetime import date
+
+from pipelines.extraction.article import ArticleText
+from pipelines.extraction.nlp import annotate, load_nlp
+from pipelines.extraction.rounds import RoundExtraction, extract_round
+
+
+def extract(text: str, title: str | None = None, published: date | None = None) -> RoundExtraction:
+    article = ArticleText("u", "https://example.org/u", title, published, text)
+    annotation = annotate(load_nlp(), [article.document])[0]
+    return extract_round(article, annotation)
+
+
+def test_astana_format_round_in_sochi_lists_guarantors_and_observers():
+    result = extract(
+        "SOCHI, Russia (AP) - Envoys from Russia, Turkey and Iran opened two days of talks on "
+        "Syria in the Russian resort city of Sochi on Tuesday, the 15th meeting under the "
+        "so-called Astana process. The Syrian government delegation and an opposition team led "
+        "by Ahmad Toma are attending. Delegations from Jordan, Lebanon and Iraq attend as "
+        "observers.",
+        title="Syria talks open in Black Sea resort of Sochi",
+        published=date(2021, 2, 16),
+    )
+    assert result.is_syria_talks_round
+    assert (result.series, result.round, result.location) == ("astana", 15, "Sochi")
+    assert result.start_date == date(2021, 2, 16)
+    assert {"Russia", "Turkey", "Iran", "Jordan", "Lebanon", "Iraq"} <= set(result.actors)
+
+
+def test_vienna_special_meeting_belongs_to_geneva_series_despite_headline_on_sochi():
+    result = extract(
+        "VIENNA - UN envoy Staffan de Mistura began two days of talks with Syria's warring "
+        "parties in Vienna on Thursday, a special meeting moved from Geneva. The government "
+        "delegation and the opposition Syrian Negotiation Commission are holding separate "
+        "meetings with the mediator.",
+        title="UN holds special Syria meeting in Vienna ahead of Sochi congress",
+        published=date(2018, 1, 25),
+    )
+    assert result.is_syria_talks_round
+    assert (result.series, result.location, result.start_date) == (
+        "geneva",
+        "Vienna",
+        date(2018, 1, 25),
+    )
+
+
+def test_sochi_congress_sponsor_is_listed_and_dateline_beats_a_committee_in_geneva():
+    result = extract(
+        "SOCHI - A Russian-hosted congress on Syria's future ended late on Tuesday with a call "
+        "to set up a committee to draft a new constitution, under UN auspices in Geneva. The "
+        "Syrian National Dialogue Congress was marred by a boycott by the main opposition. UN "
+        "envoy Staffan de Mistura, who attended, said the committee would meet in Geneva.",
+        title="Sochi congress agrees to form Syrian constitutional committee",
+        published=date(2018, 1, 31),
+    )
+    assert result.is_syria_talks_round
+    assert (result.series, result.location) == ("sochi", "Sochi")
+    assert result.start_date == date(2018, 1, 29)
+    assert "Russia" in result.actors and "Staffan de Mistura" in result.actors
+
+
+def test_supporters_of_a_leader_do_not_make_his_government_a_participant():
+    result = extract(
+        "SOCHI, Russia - The Syrian National Dialogue Congress opened in Sochi with some 1,500 "
+        "delegates, most of them supporters of President Bashar al-Assad. UN envoy Staffan de "
+        "Mistura attended, and Turkey and Iran, co-sponsors of the gathering with Russia, sent "
+        "delegations.",
+        published=date(2018, 1, 30),
+    )
+    assert result.series == "sochi"
+    assert "Syrian government" not in result.actors
+    assert {"Turkey", "Iran", "Russia"} <= set(result.actors)
+
+
+def test_small_body_session_with_members_drawn_from_three_lists():
+    result = extract(
+        "GENEVA - The small body of Syria's Constitutional Committee began its 8th session on "
+        "Monday, UN special envoy Geir Pedersen said. The 45 members, drawn equally from the "
+        "government, the opposition and civil society, will discuss constitutional principles "
+        "over five days.",
+        title="Syria's constitutional drafting body starts eighth session in Geneva",
+        published=date(2022, 5, 30),
+    )
+    assert (result.series, result.round, result.location) == (
+        "constitutional_committee",
+        8,
+        "Geneva",
+    )
+    assert result.start_date == date(2022, 5, 30)
+    assert "Syrian civil society" in result.actors
+
+
+def test_inaugural_session_is_the_first_round():
+    result = extract(
+        "GENEVA (AFP) - Geir Pedersen opened the inaugural session of the 150-member "
+        "Syrian Constitutional Committee on Wednesday, with one third nominated by the "
+        "government, one third by the opposition and one third by civil society.",
+        published=date(2019, 10, 30),
+    )
+    assert result.is_syria_talks_round
+    assert (result.series, result.round) == ("constitutional_committee", 1)
+
+
+def test_could_not_agree_is_not_a_hypothetical():
+    result = extract(
+        "The fifth session of Syria's Constitutional Committee ended without agreement in Geneva "
+        "on Friday, UN envoy Geir Pedersen said. Delegates from the government and opposition "
+        "could not agree on a methodology for drafting.",
+        published=date(2021, 1, 29),
+    )
+    assert result.is_syria_talks_round and result.status == "concluded"
+    assert result.start_date == date(2021, 1, 25)
+    assert {"Syrian government", "Syrian opposition"} <= set(result.actors)
+
+
+def test_astana_round_about_a_future_committee_keeps_series_and_skips_its_make_up():
+    result = extract(
+        "ASTANA, Nov 29 - The eleventh round of Syria talks ended in Astana on Thursday without "
+        "agreement on the make-up of a constitutional committee, UN envoy Staffan de Mistura "
+        "said. Russia, Turkey and Iran failed to make progress on the list of civil society "
+        "members, de Mistura said.",
+        published=date(2018, 11, 29),
+    )
+    assert (result.series, result.round, result.start_date) == ("astana", 11, date(2018, 11, 28))
+    assert {"Russia", "Turkey", "Iran", "Staffan de Mistura"} <= set(result.actors)
+    assert "Syrian civil society" not in result.actors
+
+
+def test_end_date_without_ordinal_takes_the_first_day_from_the_public_record():
+    result = extract(
+        "Talks in the Kazakh capital ended on Wednesday without agreement on the boundaries of "
+        "de-escalation zones in Syria, Russian envoy Alexander Lavrentiev said. Russia, Turkey "
+        "and Iran will set up a working group to finish the maps, he said.",
+        title="Astana talks end without deal on Syria safe zones",
+        published=date(2017, 7, 5),
+    )
+    assert result.is_syria_talks_round
+    assert (result.series, result.location) == ("astana", "Astana")
+    assert result.start_date == date(2017, 7, 4)
+    assert {"Russia", "Turkey", "Iran"} <= set(result.actors)
+
+
+def test_opened_a_new_round_reports_this_round():
+    result = extract(
+        "GENEVA - UN mediator Staffan de Mistura opened a new round of Syria peace talks on "
+        "Tuesday. He met the Syrian government delegation in the morning and the opposition "
+        "High Negotiations Committee in the afternoon.",
+        published=date(2017, 5, 16),
+    )
+    assert result.is_syria_talks_round
+    assert (result.series, result.location, result.start_date) == (
+        "geneva",
+        "Geneva",
+        date(2017, 5, 16),
+    )
+
+
+def test_battle_report_recalling_astana_talks_of_an_earlier_year_is_not_a_round():
+    result = extract(
+        "Syrian government forces backed by Russian air strikes captured several villages in "
+        "southern Idlib on Thursday. The area is part of a de-escalation zone agreed by Russia, "
+        "Turkey and Iran at talks in Astana in 2017. The United Nations said more than 150,000 "
+        "people had fled the fighting.",
+        title="Syrian forces push into southern Idlib despite truce",
+        published=date(2019, 5, 9),
+    )
+    assert not result.is_syria_talks_round
+
+
+def test_erdogan_putin_summit_in_sochi_is_not_a_round():
+    result = extract(
+        "SOCHI, Russia - Turkish President Recep Tayyip Erdogan and Russian President Vladimir "
+        "Putin agreed on Monday to create a demilitarised zone in Syria's Idlib province. After "
+        "more than four hours of talks in Sochi, Putin said the zone would be 15 to 20 km deep.",
+        title="Erdogan and Putin agree Idlib buffer zone at Sochi summit",
+        published=date(2018, 9, 17),
+    )
+    assert not result.is_syria_talks_round
+
+
+def test_libya_military_talks_in_geneva_are_not_syria_talks():
+    result = extract(
+        "GENEVA - Libya's warring sides signed a permanent ceasefire agreement in Geneva on "
+        "Friday after five days of UN-brokered talks. The 5+5 Joint Military Commission met "
+        "under UN envoy Stephanie Williams.",
+        title="Libyan rivals sign ceasefire in Geneva",
+        published=date(2020, 10, 23),
+    )
+    assert not result.is_syria_talks_round
+
+
+def test_postponed_session_is_not_a_report():
+    result = extract(
+        "The ninth session of Syria's Constitutional Committee, due to begin in Geneva next week, "
+        "has been postponed, UN envoy Geir Pedersen's office said on Tuesday. No new date was "
+        "set.",
+        title="Syria constitutional talks postponed over venue row",
+        published=date(2022, 7, 19),
+    )
+    assert not result.is_syria_talks_round
+    assert result.status == "postponed"
