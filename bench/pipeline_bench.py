@@ -15,7 +15,8 @@ never the default ports), and in one run measures:
    throughput, warm (the headline): N more articles produced at once into the running, caught-up
    pipeline, from the first produced to all committed, with the CPU each process used;
 2. raw spaCy `nlp.pipe` over the same documents with the same model and components
-   (pipelines.extraction.nlp.load_nlp), before and after the pipeline run, and the ratio;
+   (pipelines.extraction.nlp.load_nlp), in one process before and after the pipeline run,
+   and in two processes (both cores) after it, and the ratios of the warm figure to both;
 3. produce-to-searchable latency p50/p95 at a steady rate with the pipeline caught up
    ("searchable" = returned by `_search` with an ids query, i.e. after a refresh);
 4. peak memory (VmHWM) of the pipeline process (the SDK worker runs in it, LOOPBACK) and of
@@ -96,8 +97,11 @@ def check_articles(messages: list[dict[str, Any]]) -> dict[str, int]:
 # --- raw spaCy -------------------------------------------------------------------------------
 
 
-def raw_nlp_rate(messages: list[dict[str, Any]], batch_size: int = 32) -> float:
-    """Documents/s of `nlp.pipe` (one process) over the documents the pipeline annotates."""
+def raw_nlp_rate(messages: list[dict[str, Any]], batch_size: int = 32, processes: int = 1
+                 ) -> float:
+    """Documents/s of `nlp.pipe` over the documents the pipeline annotates; with processes=2,
+    spaCy's own multiprocessing over both cores (its start-up included), the most spaCy alone
+    can do on this machine."""
     from pipelines.extraction.nlp import load_nlp
     from pipelines.records import article_text
 
@@ -106,7 +110,7 @@ def raw_nlp_rate(messages: list[dict[str, Any]], batch_size: int = 32) -> float:
     for _ in nlp.pipe(documents[:8]):  # warm-up: first-call allocations
         pass
     started = time.perf_counter()
-    count = sum(1 for _ in nlp.pipe(documents, batch_size=batch_size))
+    count = sum(1 for _ in nlp.pipe(documents, batch_size=batch_size, n_process=processes))
     return count / (time.perf_counter() - started)
 
 
@@ -519,6 +523,9 @@ def run(args: argparse.Namespace, config, stack) -> dict[str, Any]:
 
     raw_after = raw_nlp_rate(articles)
     raw = statistics.mean([raw_before, raw_after])
+    raw_two = raw_nlp_rate(articles, processes=2)
+    print(f"raw nlp.pipe, 2 processes: {raw_two:.1f} articles/s; ratio warm pipeline/that "
+          f"{warm['articles_per_s'] / raw_two:.2f}")
     ratio = warm["articles_per_s"] / raw
     print(f"raw nlp.pipe (after): {raw_after:.1f} articles/s; ratio warm pipeline/raw "
           f"{ratio:.2f} (cold {cold['articles_per_s'] / raw:.2f})")
@@ -527,7 +534,9 @@ def run(args: argparse.Namespace, config, stack) -> dict[str, Any]:
         "throughput": {"cold": cold, "warm": warm},
         "raw_nlp_pipe": {"before_per_s": round(raw_before, 2), "after_per_s": round(raw_after, 2),
                          "mean_per_s": round(raw, 2), "batch_size": 32, "n_process": 1},
+        "raw_nlp_pipe_2_processes_per_s": round(raw_two, 2),
         "ratio_pipeline_to_raw": round(ratio, 3),
+        "ratio_pipeline_to_raw_2_processes": round(warm["articles_per_s"] / raw_two, 3),
         "ratio_cold_to_raw": round(cold["articles_per_s"] / raw, 3),
         "latency": latency,
         "peak_memory_mb": memory,
