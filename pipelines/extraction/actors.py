@@ -248,6 +248,8 @@ def _linked_mention(
             return None
         if alias is not None and alias.generic and _blocked_generic(registry, before):
             return None
+        if alias is not None and alias.generic and GENERIC_AS_MODIFIER_AFTER.match(text[end:]):
+            return None
     return ActorMention(
         canonical=actor.name_on(published),
         actor_id=actor_id,
@@ -259,6 +261,17 @@ def _linked_mention(
         metonym=metonym,
         reported_as=registry.reported_names(actor_id),
     )
+
+
+# "the government flag", "regime media", "government-held areas": a generic word ("government",
+# "regime", "opposition") as the modifier of a thing or a place names no party at the table.
+GENERIC_AS_MODIFIER_AFTER = re.compile(
+    r"^(?:-(?:held|controlled)\b|(?:\s+|-)(?:flags?|logos?|emblems?|banners?|symbols?|media|newspapers?|television|TV|"
+    r"radio|news|websites?|agency|buildings?|offices|headquarters|areas?|territory|territories|"
+    r"positions|checkpoints|strongholds?|bombardment|shelling|offensive|"
+    r"airstrikes?|air strikes?|forces|troops|soldiers|jets|warplanes|prisons?|jails?|"
+    r"crackdown|policies|policy|propaganda|salaries|budget)\b)"
+)
 
 
 def _blocked_generic(registry: ActorRegistry, before: str) -> bool:

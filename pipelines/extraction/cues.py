@@ -53,6 +53,7 @@ class Lexicon:
     host: re.Pattern[str]
     outcomes: dict[str, re.Pattern[str]]
     composition: re.Pattern[str] | None = None
+    leaders_meeting: re.Pattern[str] | None = None
 
 
 def _compile(pattern: str, case_sensitive: bool = False) -> re.Pattern[str]:
@@ -86,6 +87,9 @@ def lexicon_from_data(data: dict[str, Any]) -> Lexicon:
         host=_compile(data["host_cues"]),
         outcomes={k: _compile(v) for k, v in data["outcomes"].items()},
         composition=_compile(data["composition_cues"]) if "composition_cues" in data else None,
+        leaders_meeting=(
+            _compile(data["leaders_meeting_cues"]) if "leaders_meeting_cues" in data else None
+        ),
     )
 
 
@@ -107,6 +111,10 @@ class SentenceCues:
     syria: int
     other_conflict: int
     status: frozenset[str]
+    # Round head nouns outside a leaders' or ministers' meeting phrase ("trilateral summit").
+    round_heads: tuple[str, ...] = ()
+    # Names a meeting of heads of state or ministers, which is not a round of talks.
+    leaders_meeting: bool = False
 
     @property
     def best_series(self) -> str | None:
@@ -118,6 +126,8 @@ class SentenceCues:
     @property
     def names_a_round(self) -> bool:
         """A sentence about some round of talks: head noun plus a series cue or an ordinal."""
+        if self.leaders_meeting and not self.has_round_head:
+            return False  # "the trilateral summit of the Astana guarantors" is not a round
         has_series = any(v > 0 for v in self.series_scores.values())
         if self.has_round_head and (has_series or bool(self.ordinals)):
             return True
@@ -140,18 +150,27 @@ def sentence_cues(index: int, start: int, end: int, text: str, in_title: bool) -
         for series, cues in lexicon.series.items()
     }
     other = sum(len(p.findall(text)) for p in lexicon.other_conflicts.values())
+    pattern = lexicon.leaders_meeting
+    leaders = [m.span() for m in pattern.finditer(text)] if pattern else []
+    heads = tuple(
+        m.group(0).lower()
+        for m in lexicon.round_head.finditer(text)
+        if not any(first <= m.start() < last for first, last in leaders)
+    )
     return SentenceCues(
         index=index,
         start=start,
         end=end,
         text=text,
         in_title=in_title,
-        has_round_head=bool(lexicon.round_head.search(text)),
+        has_round_head=bool(heads),
         series_scores=scores,
         ordinals=tuple(find_ordinals(text, start)),
         syria=len(lexicon.syria.findall(text)),
         other_conflict=other,
         status=frozenset(name for name, p in lexicon.status.items() if _has_cue(name, p, text)),
+        round_heads=heads,
+        leaders_meeting=bool(leaders),
     )
 
 

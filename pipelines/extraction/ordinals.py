@@ -50,6 +50,15 @@ HEAD_BEFORE_NUMBER = re.compile(
     r"\b(?P<head>round|session|meeting)\s+(?:No\.?\s*|number\s+)?(?P<number>\d{1,2})(?![\d,.]\d)\b",
     re.IGNORECASE,
 )
+# "the committee convened for the first time": "first time" numbers the round only when its
+# subject is the body or the talks themselves ("Jordan attended for the first time" does not).
+FIRST_TIME = re.compile(
+    r"\b(?:committee|body|talks|negotiations|round|session|congress|conference|meeting|dialogue)"
+    r"\s+(?:(?:has|have|had|was|were|is|are)\s+)?(?:convened|convenes|met|meets|opened|opens|"
+    r"gathered|gathers|began|begins|sat|held its first meeting|took place|takes place)"
+    r"\s+(?:\w+\s+){0,2}?for\s+the\s+(?P<ordinal>first)\s+time\b",
+    re.IGNORECASE,
+)
 SERIES_NUMBER = re.compile(
     r"\b(?P<series>Astana|Geneva)[- ](?P<number>\d{1,2}|II|III|IV|VI{0,3}|IX|XI{0,2})(?![\w-])"
 )
@@ -114,6 +123,18 @@ def find_ordinals(sentence: str, offset: int = 0) -> list[OrdinalMention]:
                 int(match.group("number")),
                 excluded_before,
                 None,
+            )
+        )
+    for match in FIRST_TIME.finditer(sentence):
+        mentions.append(
+            _mention(
+                sentence,
+                offset,
+                match.start("ordinal"),
+                match.end(),
+                1,
+                excluded_before,
+                since_after,
             )
         )
     for match in SERIES_NUMBER.finditer(sentence):

@@ -18,6 +18,7 @@ from datetime import date
 from pipelines.extraction.actors import ActorMention, load_registry
 from pipelines.extraction.cues import SentenceCues, load_lexicon
 from pipelines.extraction.dates import find_dates
+from pipelines.extraction.venues import venue_by_name
 
 UN_MEDIATED_SERIES = frozenset({"geneva", "constitutional_committee"})
 NOT_ATTENDING_ROLES = frozenset({"host", "absent/boycotting"})
@@ -64,7 +65,13 @@ def counted_sentences(
                 counted.add(-cues.index - 1)  # negative: count only the UN mediators in it
             continue
         own_series = cues.best_series
-        if own_series and series and own_series != series and cues.series_scores[own_series] >= 3:
+        if (
+            own_series
+            and series
+            and own_series != series
+            and cues.series_scores[own_series] >= 3
+            and not _attends_before_clause(text, own_series)
+        ):
             continue
         if lexicon.prospective.search(text):
             continue
@@ -73,9 +80,56 @@ def counted_sentences(
             continue
         if _about_other_time(text, cues.start, round_start or reference):
             continue
+        if (
+            _only_envoy_cue(text)
+            and not cues.has_round_head
+            and cues.index not in trio
+            and _dated_off_round(text, cues.start, round_start, reference)
+        ):
+            continue  # "On 29 October, the ministers met the envoy": another meeting
         if participation or (cues.names_a_round and cues.has_round_head) or cues.index in trio:
             counted.add(cues.index)
     return counted
+
+
+# An attendance verb closing its clause: "X also attended, after ...", "X took part; ...".
+ATTENDANCE_CLAUSE = re.compile(
+    r"\b(?:attend(?:s|ed)?|took part|take part|participated|participates|was present|were present)"
+    r"(?:\s+(?:the|this|that)\s+(?:\w+\s+){0,2}?(?:congress|conference|meeting|talks|session|"
+    r"round|event|gathering))?\s*(?:[,;:(]|\s[-–—])",
+    re.IGNORECASE,
+)
+
+
+def _attends_before_clause(text: str, other_series: str) -> bool:
+    """ "The envoy also attended, after securing assurances that any constitutional committee
+    would be formed ...": the attendance verb governs the main clause, and the other series is
+    only named in a clause after it."""
+    verb = ATTENDANCE_CLAUSE.search(text)
+    if verb is None:
+        return False
+    patterns = load_lexicon().series.get(other_series, ())
+    firsts = [m.start() for pattern, _ in patterns for m in pattern.finditer(text)]
+    return bool(firsts) and min(firsts) >= verb.end()
+
+
+def _only_envoy_cue(text: str) -> bool:
+    words = [m.group(0).lower() for m in load_lexicon().participation.finditer(text)]
+    return bool(words) and all(word == "envoy" for word in words)
+
+
+def _dated_off_round(
+    text: str, offset: int, round_start: date | None, reference: date | None
+) -> bool:
+    """A day-precise date before the round opened, or after the report, dates another event."""
+    if round_start is None:
+        return False
+    for mention in find_dates(text, offset, reference or round_start):
+        if mention.day is None or mention.kind == "weekday" or mention.precision != "day":
+            continue
+        if mention.day < round_start or (reference and mention.day > max(reference, round_start)):
+            return True
+    return False
 
 
 def _guarantor_sentences(mentions: list[ActorMention], series: str | None) -> set[int]:
@@ -96,11 +150,18 @@ def _guarantor_sentences(mentions: list[ActorMention], series: str | None) -> se
     return {index for index, ids in named.items() if ids == guarantors}
 
 
+# A relative clause still open before a date: "Iran, which guarantee the truce declared in late
+# December" - the date belongs to the clause, not to the sentence's event.
+RELATIVE_CLAUSE_BEFORE = re.compile(r",\s*(?:which|who|whose|that)\b[^,;:.()]*$", re.IGNORECASE)
+
+
 def _about_other_time(text: str, offset: int, anchor: date | None) -> bool:
     if anchor is None:
         return False
     for mention in find_dates(text, offset, anchor):
         if mention.kind == "weekday" or mention.day is None:
+            continue
+        if RELATIVE_CLAUSE_BEFORE.search(text[: mention.start - offset]):
             continue
         if abs((mention.day - anchor).days) > OTHER_TIME_DAYS:
             return True
@@ -137,6 +198,13 @@ def assign_roles(
             document[sentence.start : mention.start], document[mention.end : sentence.end]
         ):
             continue
+        preceding = document[sentence.start : mention.start]
+        if (
+            MILITARY_AFTER.match(document[mention.end : sentence.end])
+            or TOPIC_BEFORE.search(preceding)
+            or TITLE_BEFORE.search(preceding)
+        ):
+            continue
         actor = registry.actors.get(mention.actor_id) if mention.actor_id else None
         if mention.canonical is None and mention.type in {"place", "group"}:
             continue  # an unlinked place or nationality is not a participant
@@ -165,6 +233,35 @@ BACKER_LIST_BEFORE = re.compile(
 BACKER_AFTER = re.compile(r"^[-\s](?:backed|supported|armed|sponsored)\b")
 
 
+# "American forces", "Turkey's military incursion", "Russian air strikes": a country named as the
+# owner of troops or of an operation is a party to the fighting, not a delegation at the table,
+# whatever participation word the sentence also has.
+MILITARY_AFTER = re.compile(
+    r"^(?:['’]s?)?[\s-]+(?:(?:military|armed|air|ground|naval|special|security|occupation|-?led|"
+    r"backed)\s+)?(?:forces|troops|soldiers|army|jets|warplanes|air ?strikes?|strikes|"
+    r"military(?!\s+(?:delegation|delegates|officials|experts|team|representatives|advis))|"
+    r"bombing|bombardment|shelling|offensive|incursion|invasion|operations?|occupation|"
+    r"militias?|fighters|bases?|deployment)\b",
+    re.IGNORECASE,
+)
+# "condemning Turkey's incursion", "discussed Iran's proposal": the object of a verb of
+# judging or discussing is a topic of the talks, not a participant.
+TOPIC_BEFORE = re.compile(
+    r"\b(?:condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|discuss(?:es|ed|ing)?|"
+    r"criticis(?:e|es|ed|ing)|criticiz(?:e|es|ed|ing)|deplor(?:e|es|ed|ing))\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+# "Damascus' ambassador to the United Nations": an organisation inside a person's title is where
+# the person serves, not a party at the table.
+TITLE_BEFORE = re.compile(
+    r"\b(?:ambassadors?|envoys?|representatives?|emissar(?:y|ies)|permanent (?:mission|observer))"
+    r"\s+(?:to|at)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 # "..., UN envoy Staffan de Mistura said": the speaker of a reporting clause.
 SPEAKER_AFTER = re.compile(r"^\s*(?:[\w.'’-]+\s+){0,2}?(?:said|says|told|added|noted|stated)\b")
 
@@ -183,9 +280,46 @@ def _is_backer(before: str, after: str) -> bool:
     return bool(BACKER_LIST_BEFORE.search(before[-80:]) or BACKER_AFTER.match(after))
 
 
+# "weighs a boycott", "threatened to boycott": an absence considered, not one that happened.
+ABSENCE_HEDGE_BEFORE = re.compile(
+    r"\b(?:weigh(?:s|ed|ing)?|consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|threat(?:en|ens|ened|ening)|"
+    r"debat(?:e|es|ed|ing)|decid(?:e|es|ed|ing) (?:whether|on)|may|might|could)\s+"
+    r"(?:(?:a|an|the|its|their|to)\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+# A place naming the event boycotted: "a Sochi boycott", "a boycott of the Sochi congress".
+ABSENCE_PLACE_BEFORE = re.compile(r"\b([A-Z][\w-]+)\s+$")
+ABSENCE_PLACE_AFTER = re.compile(r"^\s+(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?([A-Z][\w-]+)\b")
+
+
+def _absence_elsewhere(text: str, cue: re.Match[str], venue_country: str | None) -> bool:
+    """An absence cue that is only considered, or whose object is an event held elsewhere
+    ("the opposition weighs a Sochi boycott" in a report of talks in Vienna), is not absence
+    from this round."""
+    before, after = text[: cue.start()], text[cue.end() :]
+    if ABSENCE_HEDGE_BEFORE.search(before[-40:]):
+        return True
+    if venue_country is None:
+        return False
+    for match in (ABSENCE_PLACE_BEFORE.search(before), ABSENCE_PLACE_AFTER.match(after)):
+        place = venue_by_name(match.group(1)) if match else None
+        if place is not None and place.country != venue_country:
+            return True
+    return False
+
+
+def _is_absent(before: str, after: str, venue_country: str | None) -> bool:
+    lexicon = load_lexicon()
+    return any(
+        not _absence_elsewhere(text, cue, venue_country)
+        for text in (after, before)
+        for cue in lexicon.absence.finditer(text)
+    )
+
+
 def _role(mention, actor, sentence, before, after, series, venue_country) -> str:
     lexicon = load_lexicon()
-    if lexicon.absence.search(after) or lexicon.absence.search(before):
+    if _is_absent(before, after, venue_country):
         return "absent/boycotting"
     is_guarantor = actor is not None and series in actor.guarantor_of
     if actor is not None and actor.name == venue_country and not is_guarantor:
@@ -209,7 +343,7 @@ def _role(mention, actor, sentence, before, after, series, venue_country) -> str
 
 
 def _hosts(after: str, lexicon) -> bool:
-    """"Kazakhstan, which hosts ..." or "Kazakhstan hosted ...": the host verb belongs to this
+    """ "Kazakhstan, which hosts ..." or "Kazakhstan hosted ...": the host verb belongs to this
     mention only when at most two words and no clause break stand between them."""
     cue = lexicon.host.search(after[:30])
     if cue is None:
@@ -218,22 +352,32 @@ def _hosts(after: str, lexicon) -> bool:
     return not re.search(r"[;.]|,\s*(?:while|and|but|as)\b", between) and len(between.split()) <= 2
 
 
-def reported_actors(participants: list[Participant], mentions: list[ActorMention]) -> list[str]:
+def reported_actors(
+    participants: list[Participant],
+    mentions: list[ActorMention],
+    headline: frozenset[int] = frozenset(),
+) -> list[str]:
     """Canonical names for the `actors` field: attending participants and their affiliations,
-    minus anyone reported absent."""
+    minus anyone reported absent. An absence in the headline (sentence indices `headline`)
+    yields to attendance the body reports: headlines compress and speculate."""
     reported_as = {(m.start, m.end): m.reported_as for m in mentions}
     absent: set[str] = set()
+    headline_absent: set[str] = set()
+    attending_in_body: set[str] = set()
     names: list[str] = []
     for participant in participants:
         if not participant.linked:
             continue
         groups = reported_as.get((participant.start, participant.end), ())
         if participant.role == "absent/boycotting":
-            absent.update(groups[:1])
+            (headline_absent if participant.sentence in headline else absent).update(groups[:1])
             continue
+        if participant.role not in NOT_ATTENDING_ROLES and participant.sentence not in headline:
+            attending_in_body.update(groups[:1])
         if participant.role in NOT_ATTENDING_ROLES:
             continue
         for name in groups:
             if name not in names:
                 names.append(name)
+    absent |= headline_absent - attending_in_body
     return [name for name in names if name not in absent]

@@ -16,7 +16,7 @@ The rules, in the order they run:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -40,6 +40,10 @@ SERIES = ("astana", "geneva", "sochi", "constitutional_committee", "other")
 # Weights of a sentence's series cues by where the sentence stands.
 HEADLINE_WEIGHT, LEAD_WEIGHT, EARLY_WEIGHT, LATER_WEIGHT = 3.0, 3.0, 2.0, 1.0
 EARLY_SENTENCES = 5
+# The round an article reports is named in its headline or its opening body sentences; a round
+# named only further down is a passing mention ("talks in Nur-Sultan have made little progress"
+# at the end of an aid story). Datelines and other short lines do not count.
+LEAD_BODY_SENTENCES = 4
 # A dated phrase is about this round only if it lies this near the reference date.
 PLAUSIBLE_BEFORE_DAYS, PLAUSIBLE_AFTER_DAYS = 45, 120
 # How far (characters) an event verb reaches to the date it governs ("began two days of talks
@@ -116,6 +120,7 @@ def extract_round(
         sentence_cues(i, start, end, document[start:end], in_title=end <= title_end)
         for i, (start, end) in enumerate(annotation.sentences)
     ]
+    sentences = _summits_of_leaders(sentences)
     dateline, dateline_end = dateline_city(document)
     reference = article.published or _reference_from_text(document, sentences)
     if not _syria_is_subject(sentences):
@@ -179,7 +184,7 @@ def extract_round(
     mentions = link_actors(document, annotation, reference, registry)
     counted = counted_sentences(sentences, main, series, start, reference, mentions)
     participants = assign_roles(mentions, document, sentences, counted, series, country)
-    actors = reported_actors(participants, mentions)
+    actors = reported_actors(participants, mentions, frozenset(s.index for s in headline))
     if actors:
         first = (
             min(p.start for p in participants if p.linked and p.actor in actors)
@@ -254,13 +259,44 @@ def _dated_elsewhere(cues: SentenceCues, reference: date | None) -> bool:
     )
 
 
+def _early_indices(sentences: list[SentenceCues]) -> set[int]:
+    """The headline and the first `LEAD_BODY_SENTENCES` body sentences."""
+    early: set[int] = set()
+    body_seen = 0
+    for cues in sentences:
+        if not cues.in_title:
+            if body_seen >= LEAD_BODY_SENTENCES:
+                break
+            if len(cues.text.split()) > 3:  # a dateline or a subheading does not count
+                body_seen += 1
+        early.add(cues.index)
+    return early
+
+
+def _summits_of_leaders(sentences: list[SentenceCues]) -> list[SentenceCues]:
+    """Once the headline or the lead calls the meeting a leaders' summit ("the trilateral
+    summit of the guarantor countries"), a bare "the summit" later on is that meeting too."""
+    early = _early_indices(sentences)
+    if not any(s.leaders_meeting for s in sentences if s.index in early):
+        return sentences
+    changed = []
+    for cues in sentences:
+        heads = tuple(h for h in cues.round_heads if not h.startswith("summit"))
+        if heads != cues.round_heads:
+            cues = replace(cues, round_heads=heads, has_round_head=bool(heads))
+        changed.append(cues)
+    return changed
+
+
 def _lead_round_sentence(
     sentences: list[SentenceCues], reference: date | None = None
 ) -> SentenceCues | None:
+    early = _early_indices(sentences)
     candidates = [
         s
         for s in sentences
-        if s.names_a_round
+        if s.index in early
+        and s.names_a_round
         and s.syria >= s.other_conflict
         and not s.about_other_round
         and not _dated_elsewhere(s, reference)
@@ -484,7 +520,10 @@ def _choose_dates(
     for mention, role, cues in found:
         if mention.day and role == "start":
             return result(mention.day, None, cues, 0.4)
-    if reference and series:
+    # The public record dates a round "under way" only when the text itself speaks of the round
+    # as an event (a status verb or a date); a passing mention of a series gives no time.
+    timed = bool(found) or any(s.status - {"next_round"} for s in (main, *headline))
+    if reference and series and timed:
         known = calendar.around(series, reference)
         if known:
             return RoundDates(

@@ -202,3 +202,133 @@ def test_postponed_session_is_not_a_report():
     )
     assert not result.is_syria_talks_round
     assert result.status == "postponed"
+
+
+def test_passing_mention_of_talks_at_the_end_of_an_aid_story_is_not_a_round():
+    result = extract(
+        "BRUSSELS - The European Union pledged 500 million euros on Thursday for Syrians "
+        "displaced by the war. The money will pay for shelters, schools and clinics in Idlib "
+        "and in neighbouring countries. Aid groups welcomed the pledge but said needs were "
+        "growing fast. Officials warned that winter would worsen conditions in the camps. "
+        "Diplomacy, including the Astana talks in Nur-Sultan between Russia, Turkey and Iran, "
+        "has done little to ease the crisis.",
+        title="EU pledges new aid for displaced Syrians",
+        published=date(2021, 7, 8),
+    )
+    assert not result.is_syria_talks_round
+
+
+def test_trilateral_leaders_summit_of_guarantors_is_not_a_round():
+    result = extract(
+        "TEHRAN - The presidents of Iran, Russia and Turkey met in Tehran on Friday for a "
+        "trilateral summit of the Astana process guarantor countries, focusing on Idlib. In a "
+        "joint statement after the summit, the three leaders reaffirmed their commitment to "
+        "Syria's territorial integrity.",
+        title="Rouhani, Putin and Erdogan hold trilateral summit on Syria",
+        published=date(2018, 9, 7),
+    )
+    assert not result.is_syria_talks_round
+
+
+def test_country_owning_troops_is_not_a_delegation():
+    result = extract(
+        "NUR-SULTAN - The 15th round of Astana talks on Syria ended on Wednesday. Delegations "
+        "of Russia, Turkey and Iran, the Syrian government and the opposition took part. The "
+        "guarantor delegations called the presence of American forces east of the Euphrates "
+        "illegal.",
+        title="Astana talks on Syria end in Nur-Sultan",
+        published=date(2020, 12, 9),
+    )
+    assert result.is_syria_talks_round
+    assert "United States" not in result.actors
+    assert {"Russia", "Turkey", "Iran"} <= set(result.actors)
+
+
+def test_negated_possible_keeps_speaker_and_condemned_country_is_a_topic():
+    result = extract(
+        "GENEVA - The third session of Syria's Constitutional Committee ended on Friday "
+        'without agreement on an agenda. "It was not possible to bridge the gaps this week," '
+        "UN envoy Geir Pedersen told reporters. The government delegation wanted the talks to "
+        "open by condemning Turkey's occupation of the north.",
+        title="Syria constitution talks end without agenda",
+        published=date(2020, 8, 29),
+    )
+    assert result.is_syria_talks_round
+    assert "Geir Pedersen" in result.actors
+    assert "Turkey" not in result.actors
+
+
+def test_headline_boycott_of_another_event_does_not_beat_body_attendance():
+    result = extract(
+        "GENEVA - A round of UN-led Syria peace talks ended in Geneva on Thursday. UN envoy "
+        "Staffan de Mistura met the government delegation and the opposition negotiators "
+        "separately during the week.",
+        title="UN Syria talks end in Geneva as opposition weighs Sochi boycott",
+        published=date(2017, 12, 14),
+    )
+    assert result.is_syria_talks_round
+    assert {"Syrian opposition", "United Nations"} <= set(result.actors)
+
+
+def test_absence_of_another_venue_is_not_absence_from_this_round():
+    from pipelines.extraction.participants import _is_absent
+
+    assert not _is_absent("", " announced a Sochi boycott", "Switzerland")
+    assert not _is_absent("", " announced a boycott of the Sochi gathering", "Switzerland")
+    assert not _is_absent("", " is considering a boycott", "Switzerland")
+    assert _is_absent("", " boycotted the talks", "Switzerland")
+    assert _is_absent("", " announced a Geneva boycott", "Switzerland")
+
+
+def test_palais_des_nations_places_the_round_in_geneva():
+    result = extract(
+        "The fourth round of UN-mediated intra-Syrian talks opened on Thursday at the UN's "
+        "European headquarters, the Palais des Nations. Envoy Staffan de Mistura welcomed the "
+        "government and opposition delegations.",
+        title="Intra-Syrian talks resume after ten-month pause",
+        published=date(2017, 2, 23),
+    )
+    assert result.is_syria_talks_round
+    assert result.location == "Geneva"
+
+
+def test_guarantors_in_a_dated_relative_clause_and_title_organisation():
+    result = extract(
+        "ASTANA - The second round of Syria talks ended in the Kazakh capital on Thursday. The "
+        "meeting gathered Russia, Iran and Turkey, which have guaranteed a ceasefire agreed in "
+        "late December, and delegations of the government and the rebels. The government team "
+        "was led by Bashar al-Jaafari, Syria's permanent representative to the United Nations.",
+        title="Syria talks in Astana end without statement",
+        published=date(2017, 2, 16),
+    )
+    assert result.is_syria_talks_round
+    assert {"Russia", "Iran", "Turkey"} <= set(result.actors)
+    assert "United Nations" not in result.actors
+
+
+def test_attendance_before_a_clause_on_another_series_and_government_as_modifier():
+    result = extract(
+        "SOCHI - The Syrian National Dialogue Congress opened in Sochi on Monday. Some rebel "
+        "delegates objected to the government banner over the stage. UN envoy Staffan de "
+        "Mistura attended the congress, after Russia agreed that the constitutional committee "
+        "it proposes would work under UN auspices.",
+        title="Syria congress opens in Sochi",
+        published=date(2018, 1, 29),
+    )
+    assert result.is_syria_talks_round
+    assert "Staffan de Mistura" in result.actors
+    assert "Syrian government" not in result.actors
+
+
+def test_committee_meeting_for_the_first_time_and_envoy_meeting_the_day_before():
+    result = extract(
+        "GENEVA - The Syrian Constitutional Committee met for the first time on Wednesday at the "
+        "Palais des Nations. Delegations of the government, the opposition and civil society "
+        "attended. On 28 October, the foreign ministers of Russia, Iran and Turkey met the UN "
+        "envoy in Geneva to back the committee.",
+        title="Syrian constitutional body holds first meeting",
+        published=date(2019, 10, 30),
+    )
+    assert result.is_syria_talks_round
+    assert result.round == 1
+    assert not {"Russia", "Iran", "Turkey"} & set(result.actors)
