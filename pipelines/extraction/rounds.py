@@ -6,8 +6,8 @@ The rules, in the order they run:
    or an ordinal) that is not about a previous or next round; the headline is the fallback.
 3. Series from weighted cues (headline and lead count most), ordinal from the lead sentence
    first, venue from locative phrases, then the dateline.
-4. Dates: an absolute start date in a round sentence, then the public-record calendar for a
-   stated ordinal, then weekdays and relative phrases, then month-only phrases.
+4. Dates (see `round_dates`): an absolute start date in a round sentence, then the public-record
+   calendar for a stated ordinal, then weekdays and relative phrases, then month-only phrases.
 5. Status from dates and verbs (see `status`); only opening, under way or just-concluded
    rounds are reports. Announcements and postponements keep series/round/status so they can
    update the round they name.
@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from pipelines.extraction import calendar
 from pipelines.extraction.actors import ActorRegistry, link_actors
 from pipelines.extraction.article import ArticleText
 from pipelines.extraction.cues import SentenceCues, load_lexicon, sentence_cues
-from pipelines.extraction.dates import DateMention, duration_days, find_dates
+from pipelines.extraction.dates import find_dates
 from pipelines.extraction.nlp import Annotation
 from pipelines.extraction.ordinals import OrdinalMention
 from pipelines.extraction.participants import (
@@ -32,6 +32,13 @@ from pipelines.extraction.participants import (
     assign_roles,
     counted_sentences,
     reported_actors,
+)
+from pipelines.extraction.round_dates import (
+    DATE_LINE,
+    PLAUSIBLE_AFTER_DAYS,
+    PLAUSIBLE_BEFORE_DAYS,
+    Evidence,
+    choose_dates,
 )
 from pipelines.extraction.status import decide_status, is_report
 from pipelines.extraction.venues import VenueMention, dateline_city, find_venues, venue_by_name
@@ -44,37 +51,10 @@ EARLY_SENTENCES = 5
 # named only further down is a passing mention ("talks in Nur-Sultan have made little progress"
 # at the end of an aid story). Datelines and other short lines do not count.
 LEAD_BODY_SENTENCES = 4
-# A dated phrase is about this round only if it lies this near the reference date.
-PLAUSIBLE_BEFORE_DAYS, PLAUSIBLE_AFTER_DAYS = 45, 120
-# How far (characters) an event verb reaches to the date it governs ("began two days of talks
-# with the warring parties in Vienna on Thursday").
-ROLE_REACH = 80
-DATE_LINE = re.compile(
-    r"^\W*(?:(?:Published|Updated|Posted)\s+)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
-    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+\w+\.?,?\s+\d{4}|\w+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
-    r"\d{4}-\d\d-\d\d)",
-    re.IGNORECASE,
-)
 # A bare year as a time adjunct: "at talks in Astana in 2017".
 YEAR_ONLY = re.compile(
     r"\b(?:in|during|of)\s+(?:early\s+|late\s+|mid-)?(?P<year>(?:19|20)\d\d)\b(?![-–/]\d)"
 )
-
-
-@dataclass(frozen=True)
-class Evidence:
-    sentence: str
-    start: int
-    end: int
-    confidence: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "sentence": self.sentence,
-            "start": self.start,
-            "end": self.end,
-            "confidence": round(self.confidence, 2),
-        }
 
 
 @dataclass(frozen=True)
@@ -139,7 +119,7 @@ def extract_round(
     ordinal = _choose_ordinal(main, headline, round_sentences, series, reference)
     venue = _choose_venue(main, headline, round_sentences, series, dateline)
     talk_sentences = [s for s in sentences if s.has_round_head and not s.about_other_round]
-    dates = _choose_dates(
+    dates = choose_dates(
         main, headline, round_sentences, series, ordinal, reference, dateline_end, talk_sentences
     )
     start, end = dates.start, dates.end
@@ -406,132 +386,6 @@ def _prefer_recorded_dateline(
     if recorded is not None and recorded.id == dateline.venue.id != venue.venue.id:
         return dateline
     return venue
-
-
-@dataclass(frozen=True)
-class RoundDates:
-    start: date | None
-    end: date | None
-    evidence: Evidence | None
-
-
-def _role(mention: DateMention, text: str, offset: int) -> str:
-    """start, end or other: the nearest event verb decides what a date dates."""
-    if mention.last_day is not None:
-        return "start"
-    lexicon = load_lexicon()
-    nearest = ("other", 10_000)
-    local_start, local_end = mention.start - offset, mention.end - offset
-    for role, pattern in (
-        ("start", lexicon.start_verbs),
-        ("end", lexicon.end_verbs),
-        ("other", lexicon.speech_verbs),
-    ):
-        for match in pattern.finditer(text):
-            distance = (
-                local_start - match.end()
-                if match.end() <= local_start
-                else match.start() - local_end
-            )
-            if distance < 0:
-                continue
-            if distance < nearest[1]:
-                nearest = (role, distance)
-    return nearest[0] if nearest[1] <= ROLE_REACH else "other"
-
-
-def _plausible(mention: DateMention, reference: date | None) -> bool:
-    if mention.after_since:
-        return False
-    if reference is None or mention.day is None:
-        return True
-    delta = (mention.day - reference).days
-    return -PLAUSIBLE_BEFORE_DAYS <= delta <= PLAUSIBLE_AFTER_DAYS
-
-
-def _choose_dates(
-    main: SentenceCues,
-    headline: list[SentenceCues],
-    round_sentences: list[SentenceCues],
-    series: str | None,
-    ordinal: OrdinalMention | None,
-    reference: date | None,
-    dateline_end: int,
-    talk_sentences: list[SentenceCues],
-) -> RoundDates:
-    ordered = [main, *[s for s in round_sentences if s is not main and not s.in_title], *headline]
-    ordered = [s for s in ordered if s is main or s.best_series in (None, series)]
-    found: list[tuple[DateMention, str, SentenceCues]] = []
-    for cues in ordered:
-        if DATE_LINE.match(cues.text) and len(cues.text) < 60:
-            continue
-        for mention in find_dates(cues.text, cues.start, reference):
-            if mention.start < dateline_end or not _plausible(mention, reference):
-                continue
-            found.append((mention, _role(mention, cues.text, cues.start), cues))
-    duration = duration_days(" ".join(s.text for s in talk_sentences))
-
-    def result(start: date, end: date | None, cues: SentenceCues | None, conf: float) -> RoundDates:
-        if end is None and duration:
-            end = start + timedelta(days=duration - 1)
-        ev = Evidence(cues.text, cues.start, cues.end, conf) if cues else None
-        return RoundDates(start, end, ev)
-
-    for mention, role, cues in found:
-        if mention.kind == "absolute" and mention.day and role == "start":
-            return result(mention.day, mention.last_day, cues, 0.9)
-    if ordinal is not None and series:
-        known = calendar.by_ordinal(series, ordinal.value, reference)
-        if known:
-            return RoundDates(
-                known.start,
-                known.end,
-                Evidence(f"public record: {series} round {known.round}", -1, -1, 0.85),
-            )
-    for mention, role, cues in found:
-        if (
-            mention.kind in {"weekday", "relative"}
-            and mention.day
-            and role == "start"
-            and mention.precision == "day"
-        ):
-            return result(mention.day, None, cues, 0.75)
-    for mention, role, cues in found:
-        if (
-            mention.kind == "absolute"
-            and mention.day is None
-            and mention.month_day
-            and role == "start"
-        ):
-            known = calendar.by_month_day(series, *mention.month_day)
-            if known:
-                return RoundDates(
-                    known.start, known.end, Evidence(cues.text, cues.start, cues.end, 0.7)
-                )
-    for mention, role, cues in found:
-        if mention.day and role == "end" and mention.precision == "day":
-            known = calendar.by_end(series, mention.day)
-            if known and known.start <= mention.day:
-                return RoundDates(
-                    known.start, known.end, Evidence(cues.text, cues.start, cues.end, 0.7)
-                )
-            first = mention.day - timedelta(days=(duration or 1) - 1)
-            return RoundDates(first, mention.day, Evidence(cues.text, cues.start, cues.end, 0.6))
-    for mention, role, cues in found:
-        if mention.day and role == "start":
-            return result(mention.day, None, cues, 0.4)
-    # The public record dates a round "under way" only when the text itself speaks of the round
-    # as an event (a status verb or a date); a passing mention of a series gives no time.
-    timed = bool(found) or any(s.status - {"next_round"} for s in (main, *headline))
-    if reference and series and timed:
-        known = calendar.around(series, reference)
-        if known:
-            return RoundDates(
-                known.start,
-                known.end,
-                Evidence(f"public record: {series} round under way", -1, -1, 0.6),
-            )
-    return RoundDates(None, None, None)
 
 
 def _outcomes(sentences: list[SentenceCues], counted: set[int]) -> list[str]:

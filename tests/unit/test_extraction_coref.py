@@ -5,7 +5,8 @@ import pytest
 
 from pipelines.extraction.coref import event_id, event_keys, merge_event
 from pipelines.extraction.participants import Participant
-from pipelines.extraction.rounds import Evidence, RoundExtraction
+from pipelines.extraction.round_dates import Evidence
+from pipelines.extraction.rounds import RoundExtraction
 from schemas.models import load_schema
 
 
