@@ -242,6 +242,8 @@ def _linked_mention(
             return None
         if text[end : end + 1] in {"-", "–"}:  # "Damascus-Aleppo highway": a place in a compound
             return None
+        if PLATFORM_AFTER.match(text[end:]):  # "the Moscow group": opposition, not the state
+            return None
     else:
         alias = registry.alias(actor_id, surface)
         if alias is not None and not alias.valid_on(published):
@@ -261,6 +263,10 @@ def _linked_mention(
         metonym=metonym,
         reported_as=registry.reported_names(actor_id),
     )
+
+
+# A city naming an opposition platform: "the Cairo and Moscow groups", "the Moscow platform".
+PLATFORM_AFTER = re.compile(r"^\s+(?:groups?|platforms?)\b")
 
 
 # "the government flag", "regime media", "government-held areas": a generic word ("government",

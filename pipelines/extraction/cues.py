@@ -8,7 +8,7 @@ gives, whether it speaks of Syria or of another conflict, and its tense and stat
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -54,6 +54,8 @@ class Lexicon:
     outcomes: dict[str, re.Pattern[str]]
     composition: re.Pattern[str] | None = None
     leaders_meeting: re.Pattern[str] | None = None
+    series_level: re.Pattern[str] | None = None
+    transitive_participation: re.Pattern[str] | None = None
 
 
 def _compile(pattern: str, case_sensitive: bool = False) -> re.Pattern[str]:
@@ -90,7 +92,13 @@ def lexicon_from_data(data: dict[str, Any]) -> Lexicon:
         leaders_meeting=(
             _compile(data["leaders_meeting_cues"]) if "leaders_meeting_cues" in data else None
         ),
+        series_level=_optional(data, "series_level_cues"),
+        transitive_participation=_optional(data, "transitive_participation_cues"),
     )
+
+
+def _optional(data: dict[str, Any], key: str) -> re.Pattern[str] | None:
+    return _compile(data[key]) if key in data else None
 
 
 @cache
@@ -115,6 +123,14 @@ class SentenceCues:
     round_heads: tuple[str, ...] = ()
     # Names a meeting of heads of state or ministers, which is not a round of talks.
     leaders_meeting: bool = False
+    # Its round nouns are all plural and counted or tied to a series name ("nine rounds of
+    # talks", "took part in the Astana meetings"): the series, not one round.
+    series_level: bool = False
+    # Every round ordinal in it differs from the ordinal chosen for the reported round.
+    other_ordinal: bool = False
+    # Where (document offset) a clause about a later event begins, after a clause reporting
+    # this round: "... ended on Tuesday, and the next meeting will be held in Sochi in July".
+    other_event_from: int | None = None
 
     @property
     def best_series(self) -> str | None:
@@ -138,9 +154,29 @@ class SentenceCues:
     @property
     def about_other_round(self) -> bool:
         """Speaks of a previous or next round rather than this one."""
-        if "next_round" in self.status:
+        if self.other_ordinal:
+            return True
+        if "next_round" in self.status and self.other_event_from is None:
             return True
         return bool(self.ordinals) and all(o.other_round for o in self.ordinals)
+
+
+def mark_other_ordinals(
+    sentences: list[SentenceCues], value: int, main: SentenceCues
+) -> list[SentenceCues]:
+    """Once the reported round's ordinal is known, a sentence numbering only other rounds ("The
+    second meeting, on February 15-16, ...", "due to hold their 18th meeting") is background
+    about those rounds: its dates, venue and participants are not this round's."""
+    marked = []
+    for cues in sentences:
+        if (
+            cues.index != main.index
+            and any(not o.counts_since for o in cues.ordinals)
+            and all(o.value != value for o in cues.ordinals if not o.counts_since)
+        ):
+            cues = replace(cues, other_ordinal=True)
+        marked.append(cues)
+    return marked
 
 
 def sentence_cues(index: int, start: int, end: int, text: str, in_title: bool) -> SentenceCues:
@@ -152,11 +188,13 @@ def sentence_cues(index: int, start: int, end: int, text: str, in_title: bool) -
     other = sum(len(p.findall(text)) for p in lexicon.other_conflicts.values())
     pattern = lexicon.leaders_meeting
     leaders = [m.span() for m in pattern.finditer(text)] if pattern else []
-    heads = tuple(
-        m.group(0).lower()
+    head_matches = [
+        m
         for m in lexicon.round_head.finditer(text)
         if not any(first <= m.start() < last for first, last in leaders)
-    )
+    ]
+    heads = tuple(m.group(0).lower() for m in head_matches)
+    plural = [m.span() for m in lexicon.series_level.finditer(text)] if lexicon.series_level else []
     return SentenceCues(
         index=index,
         start=start,
@@ -165,13 +203,47 @@ def sentence_cues(index: int, start: int, end: int, text: str, in_title: bool) -
         in_title=in_title,
         has_round_head=bool(heads),
         series_scores=scores,
-        ordinals=tuple(find_ordinals(text, start)),
+        ordinals=tuple(
+            o  # "the first meeting between Presidents X and Y" numbers no round
+            for o in find_ordinals(text, start)
+            if not any(o.start - start < last and o.end - start > first for first, last in leaders)
+        ),
         syria=len(lexicon.syria.findall(text)),
         other_conflict=other,
         status=frozenset(name for name, p in lexicon.status.items() if _has_cue(name, p, text)),
         round_heads=heads,
         leaders_meeting=bool(leaders),
+        series_level=bool(plural)
+        and all(any(a <= m.start() < b for a, b in plural) for m in head_matches),
+        other_event_from=_later_event_clause(text, start, lexicon),
     )
+
+
+# A future event verb: what follows it is about an event still to come ("the Congress will be
+# held in Sochi on January 29-30", "next round to move to Sochi").
+FUTURE_EVENT = re.compile(
+    r"\b(?:will|would|shall|is to|are to|to)\s+(?:be\s+)?(?:held|hosted|take place|convene|"
+    r"reconvene|meet|open|begin|start|resume|move|gather)\b",
+    re.IGNORECASE,
+)
+
+
+def _later_event_clause(text: str, offset: int, lexicon: Lexicon) -> int | None:
+    """The offset of a next-round phrase or future event verb that follows a clause reporting
+    a round as having happened ("The ninth round ended on Tuesday, ... announcing that the next
+    meeting would be held in Sochi"); None when the sentence has no such later clause."""
+    later = [m.start() for m in lexicon.status["next_round"].finditer(text)]
+    later += [m.start() for m in FUTURE_EVENT.finditer(text)]
+    if not later:
+        return None
+    cut = min(later)
+    before = text[:cut]
+    if not lexicon.round_head.search(before):
+        return None
+    happened = any(
+        _has_cue(name, lexicon.status[name], before) for name in ("concluded", "opened", "ongoing")
+    )
+    return offset + cut if happened else None
 
 
 def _has_cue(name: str, pattern: re.Pattern[str], text: str) -> bool:

@@ -67,6 +67,11 @@ PART_DAY = {"mid": 15, "the middle of": 15, "middle of": 15, "early": 1, "the be
             "the end of": 28}  # fmt: skip
 
 
+# A bare year as a time adjunct: "at talks in Astana in 2017".
+YEAR_ONLY = re.compile(
+    r"\b(?:in|during|of)\s+(?:early\s+|late\s+|mid-)?(?P<year>(?:19|20)\d\d)\b(?![-–/]\d)"
+)
+
 @dataclass(frozen=True)
 class DateMention:
     """A date expression; offsets are absolute in the analysed document."""

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from pipelines.extraction.actors import ActorMention, load_registry
 from pipelines.extraction.cues import SentenceCues, load_lexicon
-from pipelines.extraction.dates import find_dates
+from pipelines.extraction.dates import YEAR_ONLY, DateMention, find_dates
 from pipelines.extraction.venues import venue_by_name
 
 UN_MEDIATED_SERIES = frozenset({"geneva", "constitutional_committee"})
@@ -45,6 +45,7 @@ def counted_sentences(
     round_start: date | None,
     reference: date | None,
     mentions: list[ActorMention] | None = None,
+    background: frozenset[int] = frozenset(),
 ) -> set[int]:
     """Indices of sentences whose actor mentions count; a negative index -i-1 means that only
     the UN mediators mentioned in sentence i count. A sentence naming all the guarantors of the
@@ -58,27 +59,22 @@ def counted_sentences(
         if cues.index == main.index:
             counted.add(cues.index)
             continue
+        if cues.index in background:
+            continue  # a background section's sentence that does not refer back to the round
         if cues.about_other_round:
             # In UN-led series the envoy mediates every round, so a sentence where the envoy
             # speaks about the next round still shows who mediates this one.
             if series in UN_MEDIATED_SERIES and lexicon.mediator.search(text):
                 counted.add(-cues.index - 1)  # negative: count only the UN mediators in it
             continue
-        own_series = cues.best_series
-        if (
-            own_series
-            and series
-            and own_series != series
-            and cues.series_scores[own_series] >= 3
-            and not _attends_before_clause(text, own_series)
-        ):
+        if _other_series(cues, series):
             continue
-        if lexicon.prospective.search(text):
+        if lexicon.prospective.search(text) or cues.series_level:
             continue
-        participation = bool(lexicon.participation.search(text))
+        participation = _participation_in_round(text)
         if lexicon.context_only.search(text) and not participation:
             continue
-        if _about_other_time(text, cues.start, round_start or reference):
+        if _about_other_time(text, cues.start, round_start or reference, round_start, reference):
             continue
         if (
             _only_envoy_cue(text)
@@ -90,6 +86,51 @@ def counted_sentences(
         if participation or (cues.names_a_round and cues.has_round_head) or cues.index in trio:
             counted.add(cues.index)
     return counted
+
+
+def _other_series(cues: SentenceCues, series: str | None) -> bool:
+    """A sentence whose cues point to another series: strongly ("the Geneva talks"), or with no
+    cue of this round's series at all ("the envoy, speaking in Geneva, ...")."""
+    own_series = cues.best_series
+    if not own_series or not series or own_series == series:
+        return False
+    weak = cues.series_scores.get(series, 0) == 0 and not ATTENDANCE_CLAUSE.search(cues.text)
+    floor = 2 if weak else 3
+    return cues.series_scores[own_series] >= floor and not _attends_before_clause(
+        cues.text, own_series
+    )
+
+
+# Where the object of a participation verb ends, and an object that names some other thing:
+# "co-chaired the International Syria Support Group with Russia".
+OBJECT_END = re.compile(
+    r"[,;:.()]|\s(?:with|under|in|on|at|as|for|since|after|before|alongside|and|but|while|"
+    r"which|who|where|to|by)\b"
+)
+NAMED_OBJECT = re.compile(r"^\s*(?:(?:the|a|an|its|their|this|that)\b|[A-Z])")
+
+
+def _participation_in_round(text: str) -> bool:
+    """A participation cue that can concern this round. A verb of taking part counts only when
+    its object is a round noun or absent ("attended as observers"), not another body ("chaired
+    the support group"); "involving" only after a round noun ("talks involving Iran", not
+    "incidents involving Israeli air strikes")."""
+    lexicon = load_lexicon()
+    verbs = lexicon.transitive_participation
+    for cue in lexicon.participation.finditer(text):
+        verb = verbs.match(text, cue.start()) if verbs else None
+        if verb is None:
+            return True
+        if verb.group(0).lower().startswith("involv"):
+            if lexicon.round_head.search(" ".join(text[: cue.start()].split()[-2:])):
+                return True
+            continue
+        rest = text[verb.end() :]
+        end = OBJECT_END.search(rest)
+        obj = rest[: end.start()] if end else rest
+        if not NAMED_OBJECT.match(obj) or lexicon.round_head.search(obj):
+            return True
+    return False
 
 
 # An attendance verb closing its clause: "X also attended, after ...", "X took part; ...".
@@ -155,7 +196,16 @@ def _guarantor_sentences(mentions: list[ActorMention], series: str | None) -> se
 RELATIVE_CLAUSE_BEFORE = re.compile(r",\s*(?:which|who|whose|that)\b[^,;:.()]*$", re.IGNORECASE)
 
 
-def _about_other_time(text: str, offset: int, anchor: date | None) -> bool:
+def _about_other_time(
+    text: str,
+    offset: int,
+    anchor: date | None,
+    round_start: date | None = None,
+    reference: date | None = None,
+) -> bool:
+    """A sentence dated away from the round: a date far from it, a relative period that ended
+    before the round opened ("said in Geneva last week" in a report of its opening day), or a
+    bare year other than the round's ("co-chaired the group in 2016")."""
     if anchor is None:
         return False
     for mention in find_dates(text, offset, anchor):
@@ -165,7 +215,26 @@ def _about_other_time(text: str, offset: int, anchor: date | None) -> bool:
             continue
         if abs((mention.day - anchor).days) > OTHER_TIME_DAYS:
             return True
-    return False
+        if mention.precision == "month" and reference and mention.day > max(reference, anchor):
+            return True  # "likely in Geneva in June": a month still to come
+        if mention.kind == "relative" and round_start and _period_end(mention) < round_start:
+            return True
+    return any(
+        int(match.group("year")) != anchor.year
+        and not RELATIVE_CLAUSE_BEFORE.search(text[: match.start()])
+        for match in YEAR_ONLY.finditer(text)
+    )
+
+
+def _period_end(mention: DateMention) -> date:
+    """The last day a relative phrase covers ("last week" -> that week's Sunday)."""
+    assert mention.day is not None
+    if mention.precision == "week":
+        return mention.day + timedelta(days=6)
+    if mention.precision == "month":
+        following = mention.day.replace(day=28) + timedelta(days=4)
+        return following - timedelta(days=following.day)
+    return mention.day
 
 
 def assign_roles(
@@ -208,6 +277,10 @@ def assign_roles(
         actor = registry.actors.get(mention.actor_id) if mention.actor_id else None
         if mention.canonical is None and mention.type in {"place", "group"}:
             continue  # an unlinked place or nationality is not a participant
+        if FORMER_BEFORE.search(preceding[-40:]) or LEFT_POST_AFTER.match(
+            document[mention.end : sentence.end]
+        ):
+            continue  # "a former UN envoy, X, left the post": no longer at the table
         role = _role(mention, actor, sentence.text, before, after, series, venue_country)
         participants.append(
             Participant(
@@ -262,6 +335,15 @@ TITLE_BEFORE = re.compile(
 )
 
 
+# A former office holder, or one who has left it, does not attend for that office.
+FORMER_BEFORE = re.compile(r"\b(?:former|ex-|erstwhile)\s+(?:[\w.'’-]+,?\s+){0,3}$", re.I)
+LEFT_POST_AFTER = re.compile(
+    r"^[\s,]*(?:who\s+)?(?:has\s+|had\s+)?(?:left (?:the|his|her) (?:post|job|role)|"
+    r"stepped down|resigned|quit)\b",
+    re.IGNORECASE,
+)
+
+
 # "..., UN envoy Staffan de Mistura said": the speaker of a reporting clause.
 SPEAKER_AFTER = re.compile(r"^\s*(?:[\w.'’-]+\s+){0,2}?(?:said|says|told|added|noted|stated)\b")
 
@@ -276,8 +358,20 @@ def _in_composition(before: str, after: str) -> bool:
     return not SPEAKER_AFTER.match(after)
 
 
+# "a separate arrangement brokered by the United States, Russia and Jordan": the makers of a
+# deal other than the round (a truce, a zone) are its backers, a topic of the talks; "talks
+# mediated by the UN" names the round's mediator and stays.
+AGREEMENT_BY_BEFORE = re.compile(
+    r"\b(?P<noun>[\w-]+)\s+(?:brokered|agreed|mediated|negotiated|drawn up|guaranteed)\s+by\s+"
+    r"(?:the\s+)?(?:[\w.'’-]+(?:\s[\w.'’-]+)?,?\s+(?:and\s+|as well as\s+)?){0,4}$"
+)
+
+
 def _is_backer(before: str, after: str) -> bool:
-    return bool(BACKER_LIST_BEFORE.search(before[-80:]) or BACKER_AFTER.match(after))
+    if BACKER_LIST_BEFORE.search(before[-80:]) or BACKER_AFTER.match(after):
+        return True
+    deal = AGREEMENT_BY_BEFORE.search(before[-100:])
+    return bool(deal) and not load_lexicon().round_head.fullmatch(deal.group("noun"))
 
 
 # "weighs a boycott", "threatened to boycott": an absence considered, not one that happened.

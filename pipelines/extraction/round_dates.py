@@ -91,6 +91,10 @@ def _plausible(mention: DateMention, reference: date | None) -> bool:
     return -PLAUSIBLE_BEFORE_DAYS <= delta <= PLAUSIBLE_AFTER_DAYS
 
 
+def _within(day: date, known: calendar.KnownRound, slack_days: int = 1) -> bool:
+    return (known.start - day).days <= slack_days and (day - known.end).days <= slack_days
+
+
 def choose_dates(
     main: SentenceCues,
     headline: list[SentenceCues],
@@ -110,6 +114,8 @@ def choose_dates(
         for mention in find_dates(cues.text, cues.start, reference):
             if mention.start < dateline_end or not _plausible(mention, reference):
                 continue
+            if cues.other_event_from is not None and mention.start >= cues.other_event_from:
+                continue  # dates the later event a clause announces
             found.append((mention, _role(mention, cues.text, cues.start), cues))
     duration = duration_days(" ".join(s.text for s in talk_sentences))
 
@@ -119,17 +125,18 @@ def choose_dates(
         ev = Evidence(cues.text, cues.start, cues.end, conf) if cues else None
         return RoundDates(start, end, ev)
 
+    known = calendar.by_ordinal(series, ordinal.value, reference) if ordinal and series else None
     for mention, role, cues in found:
         if mention.kind == "absolute" and mention.day and role == "start":
+            if known and not _within(mention.day, known):
+                continue  # the record of the stated ordinal beats a date of another event
             return result(mention.day, mention.last_day, cues, 0.9)
-    if ordinal is not None and series:
-        known = calendar.by_ordinal(series, ordinal.value, reference)
-        if known:
-            return RoundDates(
-                known.start,
-                known.end,
-                Evidence(f"public record: {series} round {known.round}", -1, -1, 0.85),
-            )
+    if known:
+        return RoundDates(
+            known.start,
+            known.end,
+            Evidence(f"public record: {series} round {known.round}", -1, -1, 0.85),
+        )
     for mention, role, cues in found:
         if (
             mention.kind in {"weekday", "relative"}

@@ -23,8 +23,13 @@ from typing import Any
 from pipelines.extraction import calendar
 from pipelines.extraction.actors import ActorRegistry, link_actors
 from pipelines.extraction.article import ArticleText
-from pipelines.extraction.cues import SentenceCues, load_lexicon, sentence_cues
-from pipelines.extraction.dates import find_dates
+from pipelines.extraction.cues import (
+    SentenceCues,
+    load_lexicon,
+    mark_other_ordinals,
+    sentence_cues,
+)
+from pipelines.extraction.dates import YEAR_ONLY, find_dates
 from pipelines.extraction.nlp import Annotation
 from pipelines.extraction.ordinals import OrdinalMention
 from pipelines.extraction.participants import (
@@ -38,8 +43,10 @@ from pipelines.extraction.round_dates import (
     PLAUSIBLE_AFTER_DAYS,
     PLAUSIBLE_BEFORE_DAYS,
     Evidence,
+    RoundDates,
     choose_dates,
 )
+from pipelines.extraction.sections import background_sentences
 from pipelines.extraction.status import decide_status, is_report
 from pipelines.extraction.venues import VenueMention, dateline_city, find_venues, venue_by_name
 
@@ -51,10 +58,6 @@ EARLY_SENTENCES = 5
 # named only further down is a passing mention ("talks in Nur-Sultan have made little progress"
 # at the end of an aid story). Datelines and other short lines do not count.
 LEAD_BODY_SENTENCES = 4
-# A bare year as a time adjunct: "at talks in Astana in 2017".
-YEAR_ONLY = re.compile(
-    r"\b(?:in|during|of)\s+(?:early\s+|late\s+|mid-)?(?P<year>(?:19|20)\d\d)\b(?![-–/]\d)"
-)
 
 
 @dataclass(frozen=True)
@@ -117,11 +120,20 @@ def extract_round(
     ]
     series, series_conf = _choose_series(sentences, main, round_sentences)
     ordinal = _choose_ordinal(main, headline, round_sentences, series, reference)
+    if ordinal is not None:
+        sentences, round_sentences = _drop_other_ordinals(sentences, round_sentences, ordinal, main)
+        headline = [s for s in sentences if s.in_title]
+        series, series_conf = _choose_series(sentences, main, round_sentences)
     venue = _choose_venue(main, headline, round_sentences, series, dateline)
     talk_sentences = [s for s in sentences if s.has_round_head and not s.about_other_round]
-    dates = choose_dates(
-        main, headline, round_sentences, series, ordinal, reference, dateline_end, talk_sentences
-    )
+
+    def dates_for(series: str | None) -> RoundDates:
+        return choose_dates(
+            main, headline, round_sentences, series, ordinal, reference, dateline_end,
+            talk_sentences,
+        )  # fmt: skip
+
+    dates = dates_for(series)
     start, end = dates.start, dates.end
     venue = _prefer_recorded_dateline(venue, dateline, series, start or reference)
 
@@ -139,7 +151,10 @@ def extract_round(
         if start and location:
             known = calendar.by_venue_and_date(location, start)
             if known and known.series != series:
+                # The record says another series met there then: its calendar dates the round.
                 series, series_conf = known.series, 0.9
+                dates = dates_for(series)
+                start, end = dates.start or start, dates.end or end
     if series is None:
         return RoundExtraction(article.id, False)
     evidence["series"] = Evidence(main.text, main.start, main.end, series_conf)
@@ -155,14 +170,15 @@ def extract_round(
     )
     headline_cues = frozenset().union(*(s.status for s in headline)) if headline else frozenset()
     status = decide_status(status_cues, headline_cues, start, end, reference)
-    reported = is_report(status, end, reference)
+    reported = is_report(status, end, reference, start)
     evidence["status"] = Evidence(main.text, main.start, main.end, 0.8)
     evidence["is_syria_talks_round"] = Evidence(
         main.text, main.start, main.end, 0.85 if reported else 0.7
     )
 
     mentions = link_actors(document, annotation, reference, registry)
-    counted = counted_sentences(sentences, main, series, start, reference, mentions)
+    background = frozenset(background_sentences(sentences, main, ordinal and ordinal.value))
+    counted = counted_sentences(sentences, main, series, start, reference, mentions, background)
     participants = assign_roles(mentions, document, sentences, counted, series, country)
     actors = reported_actors(participants, mentions, frozenset(s.index for s in headline))
     if actors:
@@ -189,6 +205,19 @@ def extract_round(
         actors=tuple(actors) if reported else (),
         evidence=evidence,
     )
+
+
+def _drop_other_ordinals(
+    sentences: list[SentenceCues],
+    round_sentences: list[SentenceCues],
+    ordinal: OrdinalMention,
+    main: SentenceCues,
+) -> tuple[list[SentenceCues], list[SentenceCues]]:
+    """Background on other numbered rounds ("The second meeting, on February 15-16, ...") is
+    marked as about another round and leaves the round sentences (series, venue, dates)."""
+    marked = mark_other_ordinals(sentences, ordinal.value, main)
+    kept = {s.index for s in round_sentences}
+    return marked, [s for s in marked if s.index in kept and not s.about_other_round]
 
 
 def _evidence(
@@ -279,12 +308,16 @@ def _lead_round_sentence(
         and s.names_a_round
         and s.syria >= s.other_conflict
         and not s.about_other_round
+        and not s.series_level
         and not _dated_elsewhere(s, reference)
     ]
     body = [s for s in candidates if not s.in_title and s.status - {"next_round"}]
     if body:
         return body[0]
-    return candidates[0] if candidates else None
+    # Without an event verb the fallback still needs some sign of one event in time: a status
+    # cue (in the headline) or a date. "presided over nine rounds of talks" names no round.
+    timed = [s for s in candidates if s.status - {"next_round"} or find_dates(s.text, 0, reference)]
+    return timed[0] if timed else None
 
 
 def _choose_series(
@@ -350,8 +383,23 @@ def _choose_venue(
     dateline: VenueMention | None,
 ) -> VenueMention | None:
     ordered = [main, *headline, *[s for s in round_sentences if s is not main]]
-    ordered = [s for s in ordered if s is main or s.best_series in (None, series)]
-    mentions = [m for cues in ordered for m in find_venues(cues.text, cues.start)]
+    ordered = [
+        s
+        for s in ordered
+        if s is main or (s.best_series in (None, series) and not s.about_other_round)
+    ]  # a headline about the next round ("next round to move to Sochi") does not place this one
+    mentions = [
+        m
+        for cues in ordered
+        for m in find_venues(cues.text, cues.start)
+        if cues.other_event_from is None or m.start < cues.other_event_from
+    ]
+    # The lead sentence's own locative ("opened in the Kazakh capital") places the round; a
+    # city in a later sentence may be where someone spoke ("said in Geneva last week").
+    in_lead = [m for m in mentions if main.start <= m.start < main.end and m.strength >= 2]
+    if in_lead:
+        same_city = dateline is not None and dateline.venue.id == in_lead[0].venue.id
+        return dateline if same_city and in_lead[0].by_capital_phrase else in_lead[0]
     for strength in (3, 2):
         named = [m for m in mentions if m.strength == strength and not m.by_capital_phrase]
         if named:

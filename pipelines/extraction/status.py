@@ -14,6 +14,9 @@ from datetime import date
 REPORTED_STATUSES = frozenset({"opening", "under way", "concluded"})
 # How long after a round ended a report of it still counts as news of that round.
 RECENT_END_DAYS = 14
+# A round that opened more than this many days before the report is under way only when the
+# text says it still goes on; otherwise it is a past round.
+UNDER_WAY_DAYS = 10
 
 
 def decide_status(
@@ -35,9 +38,12 @@ def decide_status(
         if delta > 1:
             return "scheduled"
         if delta >= 0:
-            return "opening"
+            # "ended in Geneva on Friday" with Friday read as the start: the verb wins.
+            return "concluded" if delta == 0 and "concluded" in cues and end is None else "opening"
         if "concluded" in cues or (end is not None and end < reference):
             return "concluded"
+        if delta < -UNDER_WAY_DAYS and "ongoing" not in cues:
+            return "concluded"  # a start weeks back with no sign the round still goes on
         return "under way"
     if "concluded" in cues:
         return "concluded"
@@ -54,10 +60,13 @@ def decide_status(
     return "announced"
 
 
-def is_report(status: str, end: date | None, reference: date | None) -> bool:
+def is_report(
+    status: str, end: date | None, reference: date | None, start: date | None = None
+) -> bool:
     """A report of a round opening, under way or just concluded (not a retrospective)."""
     if status not in REPORTED_STATUSES:
         return False
-    if status == "concluded" and end and reference:
-        return (reference - end).days <= RECENT_END_DAYS
+    last = end or start
+    if status == "concluded" and last and reference:
+        return (reference - last).days <= RECENT_END_DAYS
     return True
