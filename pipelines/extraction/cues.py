@@ -54,6 +54,7 @@ class Lexicon:
     outcomes: dict[str, re.Pattern[str]]
     composition: re.Pattern[str] | None = None
     leaders_meeting: re.Pattern[str] | None = None
+    background_heading: re.Pattern[str] | None = None
     series_level: re.Pattern[str] | None = None
     transitive_participation: re.Pattern[str] | None = None
 
@@ -88,10 +89,9 @@ def lexicon_from_data(data: dict[str, Any]) -> Lexicon:
         mediator=_compile(data["mediator_cues"]),
         host=_compile(data["host_cues"]),
         outcomes={k: _compile(v) for k, v in data["outcomes"].items()},
-        composition=_compile(data["composition_cues"]) if "composition_cues" in data else None,
-        leaders_meeting=(
-            _compile(data["leaders_meeting_cues"]) if "leaders_meeting_cues" in data else None
-        ),
+        composition=_optional(data, "composition_cues"),
+        leaders_meeting=_optional(data, "leaders_meeting_cues"),
+        background_heading=_optional(data, "background_headings"),
         series_level=_optional(data, "series_level_cues"),
         transitive_participation=_optional(data, "transitive_participation_cues"),
     )

@@ -1,16 +1,17 @@
 """Background sections of long reports.
 
-Full articles follow the lead with subheaded sections ("BACKGROUND", "How we got here") that
-recount earlier rounds, other tracks and the war. A sentence in such a section speaks of this
-round only when it refers back to it: "the round", "this week's talks", "the two-day meeting",
-or the round's own ordinal.
+Full articles often follow the lead with sections headed "Background", "How we got here" or
+"What next" that recount earlier rounds, other tracks and the war. A sentence in such a section
+speaks of this round only when it refers back to it: "the round", "this week's talks", "the
+two-day meeting", or the round's own ordinal. Other subheadings ("Observer countries", "What is
+on the table") head sections about the round itself, and end a background section.
 """
 
 from __future__ import annotations
 
 import re
 
-from pipelines.extraction.cues import SentenceCues
+from pipelines.extraction.cues import SentenceCues, load_lexicon
 
 # A subheading: a short line with no closing punctuation ("What to watch", "BACKGROUND").
 SUBHEADING_MAX_WORDS = 7
@@ -36,15 +37,16 @@ def is_subheading(cues: SentenceCues) -> bool:
 def background_sentences(
     sentences: list[SentenceCues], main: SentenceCues, ordinal: int | None
 ) -> set[int]:
-    """Indices of sentences under a subheading after the lead that do not refer back to the
-    reported round."""
+    """Indices of sentences in a background section after the lead that do not refer back to
+    the reported round."""
+    heading = load_lexicon().background_heading
     background: set[int] = set()
     inside = False
     for cues in sentences:
         if cues.index <= main.index:
             continue
         if is_subheading(cues):
-            inside = True
+            inside = heading is not None and bool(heading.search(cues.text.strip()))
             continue
         if inside and not _refers_back(cues, ordinal):
             background.add(cues.index)

@@ -187,3 +187,13 @@ def test_first_meeting_between_presidents_is_a_leaders_meeting_not_a_round_ordin
     text = "The deal followed the first meeting between Presidents Abbot and Costello in July."
     cues = sentence_cues(0, 0, len(text), text, False)
     assert cues.leaders_meeting and not cues.ordinals
+
+
+def test_a_subheading_about_the_round_itself_is_not_background():
+    from pipelines.extraction.sections import background_sentences
+
+    texts = ["The third round opened on Monday.", "Background", "A deal was signed in 2016.",
+             "Observer countries", "Iraq sent a deputy minister.", "What next",
+             "Officials hope for a ceasefire."]  # fmt: skip
+    cues = [sentence_cues(i, i * 100, i * 100 + len(t), t, False) for i, t in enumerate(texts)]
+    assert background_sentences(cues, cues[0], 3) == {2, 6}
