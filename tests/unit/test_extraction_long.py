@@ -197,3 +197,16 @@ def test_a_subheading_about_the_round_itself_is_not_background():
              "Officials hope for a ceasefire."]  # fmt: skip
     cues = [sentence_cues(i, i * 100, i * 100 + len(t), t, False) for i, t in enumerate(texts)]
     assert background_sentences(cues, cues[0], 3) == {2, 6}
+
+
+def test_a_round_moved_to_a_later_date_is_a_postponement_not_a_report():
+    result = extract(
+        "GENEVA - The next round of UN-led Syria talks, which had been planned to open on "
+        "8 March, will now be convened on 21 March, the office of the Special Envoy said on "
+        "Tuesday. Delegations of the Syrian government and the opposition met envoys of "
+        "Russia, Turkey and Iran in Astana last week.",
+        title="Syria talks in Geneva moved to 21 March",
+        published=date(2017, 2, 28),
+    )
+    assert not result.is_syria_talks_round
+    assert result.status == "postponed"
