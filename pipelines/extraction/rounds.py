@@ -23,6 +23,7 @@ from typing import Any
 from pipelines.extraction import calendar
 from pipelines.extraction.actors import ActorRegistry, link_actors
 from pipelines.extraction.article import ArticleText
+from pipelines.extraction.attendance import counted_sentences
 from pipelines.extraction.cues import (
     SentenceCues,
     load_lexicon,
@@ -32,12 +33,7 @@ from pipelines.extraction.cues import (
 from pipelines.extraction.dates import YEAR_ONLY, find_dates
 from pipelines.extraction.nlp import Annotation
 from pipelines.extraction.ordinals import OrdinalMention
-from pipelines.extraction.participants import (
-    Participant,
-    assign_roles,
-    counted_sentences,
-    reported_actors,
-)
+from pipelines.extraction.participants import Participant, assign_roles, reported_actors
 from pipelines.extraction.round_dates import (
     DATE_LINE,
     PLAUSIBLE_AFTER_DAYS,

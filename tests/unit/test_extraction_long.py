@@ -4,9 +4,9 @@ by background on other rounds, other events and other times, which must not feed
 from datetime import date
 
 from pipelines.extraction.article import ArticleText
+from pipelines.extraction.attendance import _participation_in_round
 from pipelines.extraction.cues import sentence_cues
 from pipelines.extraction.nlp import annotate, load_nlp
-from pipelines.extraction.participants import _participation_in_round
 from pipelines.extraction.rounds import RoundExtraction, extract_round
 from pipelines.extraction.status import decide_status
 
