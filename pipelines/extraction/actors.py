@@ -265,8 +265,9 @@ def _linked_mention(
     )
 
 
-# A city naming an opposition platform: "the Cairo and Moscow groups", "the Moscow platform".
-PLATFORM_AFTER = re.compile(r"^\s+(?:groups?|platforms?)\b")
+# A city naming an opposition platform: "the Moscow platform", also as the first of a pair
+# ("the Moscow and Cairo platforms", where the noun follows the second city).
+PLATFORM_AFTER = re.compile(r"^(?:\s+(?:and|or)\s+[A-Z][\w-]+)?\s+(?:groups?|platforms?)\b")
 
 
 # "the government flag", "regime media", "government-held areas": a generic word ("government",

@@ -27,6 +27,12 @@ OPENED_BEFORE = re.compile(
     r"(?:a|the|their|its)\s+$",
     re.IGNORECASE,
 )
+# "A new round of UN-led negotiations ... opened in Geneva": the same, with the round as subject.
+OPENED_AFTER = re.compile(
+    r"[^.;:]{0,120}?\b(opened|opens|began|begins|started|starts|kicked off|kicks off|resumed|"
+    r"resumes|convened|convenes|got under way|gets under way|is under way|was under way)\b",
+    re.IGNORECASE,
+)
 HAPPENED_CUES = frozenset({"concluded", "opened", "ongoing", "past_held"})
 STATUS_CUE_NAMES = ("postponed", "cancelled", "concluded", "opened", "ongoing", "past_held",
                     "future", "arrival", "next_round")  # fmt: skip
@@ -145,7 +151,9 @@ class SentenceCues:
         if self.leaders_meeting and not self.has_round_head:
             return False  # "the trilateral summit of the Astana guarantors" is not a round
         has_series = any(v > 0 for v in self.series_scores.values())
-        if self.has_round_head and (has_series or bool(self.ordinals)):
+        # "the first meeting since 2011" / "in this format" counts meetings, not rounds.
+        numbered = any(not o.counts_since for o in self.ordinals)
+        if self.has_round_head and (has_series or numbered):
             return True
         # "The Constitutional Committee will convene ...": a strong series name acting as the
         # event's subject stands for its round.
@@ -246,16 +254,23 @@ def _later_event_clause(text: str, offset: int, lexicon: Lexicon) -> int | None:
     return offset + cut if happened else None
 
 
+def _opened_new_round(text: str, match: re.Match[str]) -> bool:
+    """A "new round" phrase that reports this round as opening ("opened a new round of talks",
+    "a new round of negotiations began") rather than announcing the next one ("will open a new
+    round", "a new round is expected next month")."""
+    if OPENED_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
+        return not FUTURE_GOVERNED.search(text[max(0, match.start() - 60) : match.start()])
+    if match.group(0).split()[0].lower() not in {"new", "another"}:
+        return False  # "the next round", "the following session" are never this one
+    verb = OPENED_AFTER.match(text, match.end())
+    return verb is not None and not FUTURE_GOVERNED.search(
+        text[max(0, verb.start(1) - 30) : verb.start(1)]
+    )
+
+
 def _has_cue(name: str, pattern: re.Pattern[str], text: str) -> bool:
     if name == "next_round":
-        # "opened a new round of talks" reports this round; "will open a new round" does not.
-        return any(
-            not (
-                OPENED_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
-                and not FUTURE_GOVERNED.search(text[max(0, m.start() - 60) : m.start()])
-            )
-            for m in pattern.finditer(text)
-        )
+        return any(not _opened_new_round(text, m) for m in pattern.finditer(text))
     if name not in HAPPENED_CUES:
         return bool(pattern.search(text))
     return any(

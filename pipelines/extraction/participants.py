@@ -176,6 +176,22 @@ ABSENCE_HEDGE_BEFORE = re.compile(
     r"(?:(?:a|an|the|its|their|to)\s+)?(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )
+# "would stay away unless ...": a condition, not an absence.
+ABSENCE_CONDITION_AFTER = re.compile(r"^[^.;]{0,60}?\bunless\b", re.IGNORECASE)
+# An absence from another round is not absence from this one.
+ABSENCE_OTHER_ROUND_AFTER = re.compile(
+    r"^\s+(?:from|of|at)\s+(?:the|its|their|a)\s+(?:previous|last|earlier|prior|next|coming|"
+    r"upcoming|following|other|another)\b",
+    re.IGNORECASE,
+)
+# "Neither the government nor the opposition was present": both named parties are absent.
+NEITHER_NOR_ABSENT = re.compile(
+    r"\bneither\b[^.;]{0,80}\bnor\b[^.;]{0,60}?\b(?:(?:was|were)\s+(?:present|represented|"
+    r"invited|there)|took part|attended|sent\s+(?:a\s+)?delegations?)\b",
+    re.IGNORECASE,
+)
+# "the absence of the rebels": absent is the party named right after, not the speaker.
+ABSENCE_OF_BEFORE = re.compile(r"\b(?:the|their|its)\s+absence\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 # A place naming the event boycotted: "a Sochi boycott", "a boycott of the Sochi congress".
 ABSENCE_PLACE_BEFORE = re.compile(r"\b([A-Z][\w-]+)\s+$")
 ABSENCE_PLACE_AFTER = re.compile(r"^\s+(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?([A-Z][\w-]+)\b")
@@ -186,7 +202,9 @@ def _absence_elsewhere(text: str, cue: re.Match[str], venue_country: str | None)
     ("the opposition weighs a Sochi boycott" in a report of talks in Vienna), is not absence
     from this round."""
     before, after = text[: cue.start()], text[cue.end() :]
-    if ABSENCE_HEDGE_BEFORE.search(before[-40:]):
+    if ABSENCE_HEDGE_BEFORE.search(before[-40:]) or ABSENCE_CONDITION_AFTER.match(after):
+        return True
+    if ABSENCE_OTHER_ROUND_AFTER.match(after):  # "stayed away from the previous session"
         return True
     if venue_country is None:
         return False
@@ -199,6 +217,8 @@ def _absence_elsewhere(text: str, cue: re.Match[str], venue_country: str | None)
 
 def _is_absent(before: str, after: str, venue_country: str | None) -> bool:
     lexicon = load_lexicon()
+    if NEITHER_NOR_ABSENT.search(f"{before} X {after}") or ABSENCE_OF_BEFORE.search(before):
+        return True
     return any(
         not _absence_elsewhere(text, cue, venue_country)
         for text in (after, before)

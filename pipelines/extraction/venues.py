@@ -21,6 +21,10 @@ SERIES_NAME_AFTER = re.compile(
     r"\d{1,2}\b|I{1,3}\b|IV\b|VI{0,3}\b|IX\b)",
     re.IGNORECASE,
 )
+# Another event named after the city ("the Astana International Forum"): not a round's venue.
+OTHER_EVENT_NAME_AFTER = re.compile(
+    r"^[- ](?:International|Economic|Financial|Club|Forum|Expo|Opera|Arena)\b"
+)
 LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|at|to|into|inside)\s+(?:the\s+)?(?:(?:Kazakh|Swiss|Austrian|Russian)\s+)?"
     r"(?:(?:city|capital|resort)\s+(?:of\s+)?)?|capital(?:,|\s+of)?\s+|\bcapital\s+)$",
@@ -103,7 +107,8 @@ def find_venues(sentence: str, offset: int = 0) -> list[VenueMention]:
     mentions = []
     for match in _alias_pattern().finditer(sentence):
         venue = venue_by_name(match.group(0))
-        if venue is None or SERIES_NAME_AFTER.search(sentence[match.end() :]):
+        rest = sentence[match.end() :]
+        if venue is None or SERIES_NAME_AFTER.search(rest) or OTHER_EVENT_NAME_AFTER.match(rest):
             continue
         before = sentence[max(0, match.start() - 40) : match.start()]
         if LOCATIVE_BEFORE.search(before) or HOST_AFTER.search(sentence[match.end() :]):

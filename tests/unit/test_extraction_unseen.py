@@ -332,3 +332,16 @@ def test_committee_meeting_for_the_first_time_and_envoy_meeting_the_day_before()
     assert result.is_syria_talks_round
     assert result.round == 1
     assert not {"Russia", "Iran", "Turkey"} & set(result.actors)
+
+
+def test_a_new_round_as_subject_of_an_opening_verb_is_this_round_not_the_next():
+    from pipelines.extraction.cues import sentence_cues
+
+    def next_round(text: str) -> bool:
+        return "next_round" in sentence_cues(0, 0, len(text), text, False).status
+
+    assert not next_round("A new round of UN-led negotiations opened in Geneva on Thursday.")
+    assert not next_round("Another session of the talks began in the Kazakh capital today.")
+    assert next_round("A new round of talks will open in Geneva next month.")
+    assert next_round("A new round is expected in the spring, the envoy said.")
+    assert next_round("The next round of talks began to take shape on paper.")
