@@ -44,6 +44,9 @@ def counted_sentences(
         if cues.index in background:
             continue  # a background section's sentence that does not refer back to the round
         if cues.about_other_round:
+            if _main_clause_attends(cues) and not _other_series(cues, series):
+                counted.add(cues.index)  # "The envoy met both, and said a new session ..."
+                continue
             # In UN-led series the envoy mediates every round, so a sentence where the envoy
             # speaks about the next round still shows who mediates this one.
             if series in UN_MEDIATED_SERIES and lexicon.mediator.search(text):
@@ -68,6 +71,24 @@ def counted_sentences(
         if participation or (cues.names_a_round and cues.has_round_head) or cues.index in trio:
             counted.add(cues.index)
     return counted
+
+
+def _main_clause_attends(cues: SentenceCues) -> bool:
+    """The other round is named only in a reported-speech complement ("..., and said he hoped
+    a new session could be agreed"), while the main clause before the speech verb shows
+    someone taking part in this round."""
+    lexicon = load_lexicon()
+    verb = lexicon.speech_verbs.search(cues.text)
+    if verb is None or cues.other_ordinal or cues.after_other_round:
+        return False
+    main = cues.text[: verb.start()]
+    if lexicon.status["next_round"].search(main) or any(
+        o.start - cues.start < verb.start() for o in cues.ordinals
+    ):
+        return False
+    if lexicon.prospective.search(main) or lexicon.context_only.search(main):
+        return False
+    return _participation_in_round(main)
 
 
 def _other_series(cues: SentenceCues, series: str | None) -> bool:

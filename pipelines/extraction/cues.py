@@ -33,6 +33,14 @@ OPENED_AFTER = re.compile(
     r"resumes|convened|convenes|got under way|gets under way|is under way|was under way)\b",
     re.IGNORECASE,
 )
+# Generic event nouns that a non-talks cue in the same sentence ("Governments pledged ... at a
+# one-day conference in Geneva") shows to be another kind of event.
+GENERIC_EVENT_HEADS = frozenset({"conference", "meeting", "meetings", "gathering", "summit"})
+# Head nouns too loose to name a round from the dateline alone ("ASTANA - ... opened the Astana
+# International Forum, ... dialogue"): a dateline gives the venue, not the series.
+WEAK_HEADS = frozenset({"dialogue", "gathering"})
+# An upper-case dateline opening a sentence: "ASTANA - ", "GENEVA, May 5 (Reuters) -".
+DATELINE_PREFIX = re.compile(r"^[A-Z][A-Z'’.]+(?:[- ][A-Z][A-Z'’.]+)?(?=\s*(?:,|\(|[-–—]\s))")
 HAPPENED_CUES = frozenset({"concluded", "opened", "ongoing", "past_held"})
 STATUS_CUE_NAMES = ("postponed", "cancelled", "concluded", "opened", "ongoing", "past_held",
                     "future", "arrival", "next_round")  # fmt: skip
@@ -63,6 +71,8 @@ class Lexicon:
     background_heading: re.Pattern[str] | None = None
     series_level: re.Pattern[str] | None = None
     transitive_participation: re.Pattern[str] | None = None
+    non_talks_event: re.Pattern[str] | None = None
+    after_other_round: re.Pattern[str] | None = None
 
 
 def _compile(pattern: str, case_sensitive: bool = False) -> re.Pattern[str]:
@@ -100,6 +110,8 @@ def lexicon_from_data(data: dict[str, Any]) -> Lexicon:
         background_heading=_optional(data, "background_headings"),
         series_level=_optional(data, "series_level_cues"),
         transitive_participation=_optional(data, "transitive_participation_cues"),
+        non_talks_event=_optional(data, "non_talks_event_cues"),
+        after_other_round=_optional(data, "after_other_round_cues"),
     )
 
 
@@ -137,6 +149,9 @@ class SentenceCues:
     # Where (document offset) a clause about a later event begins, after a clause reporting
     # this round: "... ended on Tuesday, and the next meeting will be held in Sochi in July".
     other_event_from: int | None = None
+    # "The meeting came days after the envoy ended a session of talks": the round it names is
+    # an earlier one, set against the event the sentence reports.
+    after_other_round: bool = False
 
     @property
     def best_series(self) -> str | None:
@@ -162,7 +177,7 @@ class SentenceCues:
     @property
     def about_other_round(self) -> bool:
         """Speaks of a previous or next round rather than this one."""
-        if self.other_ordinal:
+        if self.other_ordinal or self.after_other_round:
             return True
         if "next_round" in self.status and self.other_event_from is None:
             return True
@@ -201,7 +216,15 @@ def sentence_cues(index: int, start: int, end: int, text: str, in_title: bool) -
         for m in lexicon.round_head.finditer(text)
         if not any(first <= m.start() < last for first, last in leaders)
     ]
+    if lexicon.non_talks_event and lexicon.non_talks_event.search(text):
+        head_matches = [m for m in head_matches if m.group(0).lower() not in GENERIC_EVENT_HEADS]
     heads = tuple(m.group(0).lower() for m in head_matches)
+    if heads and set(heads) <= WEAK_HEADS and (dateline := DATELINE_PREFIX.match(text)):
+        body = text[dateline.end() :]
+        scores = {
+            series: sum(weight * len(pattern.findall(body)) for pattern, weight in cues)
+            for series, cues in lexicon.series.items()
+        }
     plural = [m.span() for m in lexicon.series_level.finditer(text)] if lexicon.series_level else []
     return SentenceCues(
         index=index,
@@ -222,9 +245,26 @@ def sentence_cues(index: int, start: int, end: int, text: str, in_title: bool) -
         round_heads=heads,
         leaders_meeting=bool(leaders),
         series_level=bool(plural)
-        and all(any(a <= m.start() < b for a, b in plural) for m in head_matches),
+        and all(
+            any(a <= m.start() < b for a, b in plural) or _bare_plural(text, m)
+            for m in head_matches
+        ),
         other_event_from=_later_event_clause(text, start, lexicon),
+        after_other_round=_after_other_round(text, head_matches, lexicon),
     )
+
+
+def _after_other_round(text: str, heads: list[re.Match[str]], lexicon: Lexicon) -> bool:
+    """A round named inside "days after <it> ended" is an earlier one; the sentence reports
+    another event unless a talks noun outside that clause names its own round ("The talks
+    opened on Monday, two weeks after the last session ended")."""
+    if lexicon.after_other_round is None:
+        return False
+    # The clause runs on past its verb to the round it names: "ended a session of talks".
+    clauses = [(m.start(), len(text)) for m in lexicon.after_other_round.finditer(text)]
+    inside = [m for m in heads if any(a <= m.start() < b for a, b in clauses)]
+    outside = [m.group(0).lower() for m in heads if m not in inside]
+    return bool(inside) and all(h in GENERIC_EVENT_HEADS for h in outside)
 
 
 # A future event verb: what follows it is about an event still to come ("the Congress will be
@@ -234,6 +274,23 @@ FUTURE_EVENT = re.compile(
     r"reconvene|meet|open|begin|start|resume|move|gather)\b",
     re.IGNORECASE,
 )
+
+
+# A determiner or event adjective before a plural head makes it one event ("the talks", "new
+# negotiations"); without one it is generic ("a venue for difficult negotiations").
+DETERMINED = re.compile(
+    r"\b(?:the|these|those|this|its|their|his|her|our|new|latest|current|fresh|peace|"
+    r"Syria|Syrian|UN|U\.N\.)\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _bare_plural(text: str, head: re.Match[str]) -> bool:
+    """A plural head noun used generically, next to a counted series of rounds: "a venue for
+    difficult negotiations, including the Astana process, ... twenty rounds of meetings"."""
+    return head.group(0).lower() in {"talks", "negotiations", "consultations", "discussions"} and (
+        not DETERMINED.search(text[max(0, head.start() - 40) : head.start()])
+    )
 
 
 def _later_event_clause(text: str, offset: int, lexicon: Lexicon) -> int | None:

@@ -67,6 +67,7 @@ def assign_roles(
             MILITARY_AFTER.match(document[mention.end : sentence.end])
             or TOPIC_BEFORE.search(preceding)
             or TITLE_BEFORE.search(preceding)
+            or _adjective_on_other_event(mention, document[mention.end : sentence.end], series)
         ):
             continue
         actor = registry.actors.get(mention.actor_id) if mention.actor_id else None
@@ -105,7 +106,10 @@ BACKER_AFTER = re.compile(r"^[-\s](?:backed|supported|armed|sponsored)\b")
 # owner of troops or of an operation is a party to the fighting, not a delegation at the table,
 # whatever participation word the sentence also has.
 MILITARY_AFTER = re.compile(
-    r"^(?:['’]s?)?[\s-]+(?:(?:military|armed|air|ground|naval|special|security|occupation|-?led|"
+    r"^(?:['’]s?)?[\s-]+"
+    # "the US and Turkish occupation forces": a coordinated nationality before the modifier.
+    r"(?:and\s+(?:the\s+)?(?-i:[A-Z])[\w-]*(?:['’]s)?\s+)?"
+    r"(?:(?:military|armed|air|ground|naval|special|security|occupation|-?led|"
     r"backed)\s+)?(?:forces|troops|soldiers|army|jets|warplanes|air ?strikes?|strikes|"
     r"military(?!\s+(?:delegation|delegates|officials|experts|team|representatives|advis))|"
     r"bombing|bombardment|shelling|offensive|incursion|invasion|operations?|occupation|"
@@ -128,6 +132,24 @@ TITLE_BEFORE = re.compile(
     r"\s+(?:to|at)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+
+
+# "days before the Russian congress": a nationality adjective on another event names who holds
+# that event, not a party at this round's table.
+DEMONYM = re.compile(r"(?:ian|ish|ese|qi)$")
+OTHER_EVENT_AFTER = re.compile(
+    r"^\s+(?P<noun>congress|conference|summit|forum|gathering|initiative|plan|proposal)\b",
+    re.IGNORECASE,
+)
+# The event nouns a series' own rounds go by: "the Russian congress" in a report of Sochi.
+SERIES_EVENT_NOUNS = {"sochi": frozenset({"congress", "conference", "gathering"})}
+
+
+def _adjective_on_other_event(mention, after: str, series: str | None) -> bool:
+    match = OTHER_EVENT_AFTER.match(after)
+    if match is None or not DEMONYM.search(mention.surface):
+        return False
+    return match.group("noun").lower() not in SERIES_EVENT_NOUNS.get(series or "", frozenset())
 
 
 # A former office holder, or one who has left it, does not attend for that office.

@@ -84,3 +84,61 @@ def test_rebels_staying_home_are_not_listed():
     assert result.is_syria_talks_round
     assert "Syrian opposition" not in result.actors
     assert "Syrian government" in result.actors
+
+
+def test_pledging_conference_and_talks_days_before_name_no_round():
+    lead = cues("LONDON - Donors pledged $4bn for Syrian aid at a one-day conference in Geneva.")
+    assert not lead.names_a_round
+    later = cues("The gathering came a week after the envoy closed a round of talks in Geneva.")
+    assert later.about_other_round
+    own = cues("The talks opened in Geneva, two weeks after the last session ended.")
+    assert not own.about_other_round
+
+
+def test_dateline_alone_gives_no_series_to_a_dialogue_sentence():
+    forum = cues("ASTANA - The mayor opened a cultural forum, calling for dialogue among youth.")
+    assert not forum.names_a_round
+    seed = cues("Officials met in Astana to open a two-day dialogue on Syria.")
+    assert seed.names_a_round
+
+
+def test_count_of_meetings_after_generic_negotiations_is_series_level():
+    text = "It hosted tough negotiations, and the Astana guarantors held twelve rounds of meetings."
+    assert cues(text).series_level
+
+
+def test_syrian_sides_sitting_down_under_un_auspices_name_a_round():
+    text = "The Syrian parties sat down in Geneva on Monday under United Nations auspices."
+    assert cues(text).names_a_round
+    assert cues(text).best_series == "geneva"
+
+
+def test_constitution_drafting_body_names_the_committee():
+    text = "Members of the body tasked with drafting a new constitution took their seats on Monday."
+    assert cues(text).best_series == "constitutional_committee"
+    assert cues(text).names_a_round
+
+
+def test_main_clause_before_reported_speech_shows_attendance():
+    from pipelines.extraction.attendance import _main_clause_attends
+
+    text = "The envoy met both delegations on Monday and said a new round could follow in May."
+    assert cues(text).about_other_round
+    assert _main_clause_attends(cues(text))
+    assert not _main_clause_attends(cues("He said the next round could include Jordan."))
+
+
+def test_coordinated_nationality_before_troops_is_no_delegation():
+    from pipelines.extraction.participants import MILITARY_AFTER
+
+    assert MILITARY_AFTER.match(" and Iranian ground troops shelled the town")
+    assert not MILITARY_AFTER.match(" and Iranian military delegations arrived")
+
+
+def test_nationality_adjective_on_another_event_is_no_participant():
+    from pipelines.extraction.actors import ActorMention
+    from pipelines.extraction.participants import _adjective_on_other_event
+
+    turkish = ActorMention("Turkey", "turkey", "country", "Turkish", 0, 7, 0)
+    assert _adjective_on_other_event(turkish, " summit on trade next month", "geneva")
+    assert not _adjective_on_other_event(turkish, " delegation arrived", "astana")
