@@ -3,18 +3,11 @@ by background on other rounds, other events and other times, which must not feed
 
 from datetime import date
 
-from pipelines.extraction.article import ArticleText
+from extracting import extract
+
 from pipelines.extraction.attendance import _participation_in_round
 from pipelines.extraction.cues import sentence_cues
-from pipelines.extraction.nlp import annotate, load_nlp
-from pipelines.extraction.rounds import RoundExtraction, extract_round
 from pipelines.extraction.status import decide_status
-
-
-def extract(text: str, title: str | None = None, published: date | None = None) -> RoundExtraction:
-    article = ArticleText("l", "https://example.org/l", title, published, text)
-    annotation = annotate(load_nlp(), [article.document])[0]
-    return extract_round(article, annotation)
 
 
 def test_sentences_numbering_other_rounds_give_no_date_and_no_actors():

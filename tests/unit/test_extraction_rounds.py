@@ -3,16 +3,7 @@
 from datetime import date
 
 import pytest
-
-from pipelines.extraction.article import ArticleText
-from pipelines.extraction.nlp import annotate, load_nlp
-from pipelines.extraction.rounds import RoundExtraction, extract_round
-
-
-def extract(text: str, title: str | None = None, published: date | None = None) -> RoundExtraction:
-    article = ArticleText("t", "https://example.org/t", title, published, text)
-    annotation = annotate(load_nlp(), [article.document])[0]
-    return extract_round(article, annotation)
+from extracting import extract
 
 
 def test_opening_report_of_an_astana_round():

@@ -3,20 +3,13 @@ after a venue city, ministers' meetings, absences from other rounds and hedged a
 
 from datetime import date
 
+from extracting import extract
+
 from pipelines.extraction.actors import PLATFORM_AFTER
-from pipelines.extraction.article import ArticleText
 from pipelines.extraction.cues import sentence_cues
 from pipelines.extraction.dates import MONTH_PART
-from pipelines.extraction.nlp import annotate, load_nlp
 from pipelines.extraction.participants import _is_absent
-from pipelines.extraction.rounds import RoundExtraction, extract_round
 from pipelines.extraction.venues import find_venues
-
-
-def extract(text: str, title: str | None = None, published: date | None = None) -> RoundExtraction:
-    article = ArticleText("t", "https://example.org/t", title, published, text)
-    annotation = annotate(load_nlp(), [article.document])[0]
-    return extract_round(article, annotation)
 
 
 def cues(text: str):

@@ -3,15 +3,7 @@ settings (Sochi, Nur-Sultan, Vienna, the Sochi congress, the small body) the fir
 
 from datetime import date
 
-from pipelines.extraction.article import ArticleText
-from pipelines.extraction.nlp import annotate, load_nlp
-from pipelines.extraction.rounds import RoundExtraction, extract_round
-
-
-def extract(text: str, title: str | None = None, published: date | None = None) -> RoundExtraction:
-    article = ArticleText("u", "https://example.org/u", title, published, text)
-    annotation = annotate(load_nlp(), [article.document])[0]
-    return extract_round(article, annotation)
+from extracting import extract
 
 
 def test_astana_format_round_in_sochi_lists_guarantors_and_observers():
