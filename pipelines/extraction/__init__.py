@@ -1,6 +1,8 @@
 """Talk-round and actor extraction: pure functions over article text and dates.
 
 Order of reading: `relevance` (cheap gate) -> `nlp` (spaCy annotation) -> `actors` ->
-`rounds` (series, ordinal, venue, dates, status, participants) -> `coref` (merging articles
-into events). Nothing here knows about Kafka, Beam or Elasticsearch.
+`rounds` (the orchestration: series, ordinal, venue, status), which calls `cues` (word cues
+per sentence), `round_dates` (when the round met), `sections` (background sections of long
+reports), `attendance` (which sentences say who attends) and `participants` (roles) ->
+`coref` (merging articles into events). Nothing here knows about Kafka, Beam or Elasticsearch.
 """
