@@ -7,6 +7,7 @@ never supplies an ordinal the text does not state.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -55,21 +56,18 @@ def by_ordinal(
 
 
 def by_month_day(series: str | None, month: int, day: int) -> KnownRound | None:
-    matches = [
-        k
-        for k in load_calendar()
-        if (series is None or k.series == series) and (k.start.month, k.start.day) == (month, day)
-    ]
-    return matches[0] if len(matches) == 1 else None
+    return _only(series, lambda k: (k.start.month, k.start.day) == (month, day))
 
 
 def by_end(series: str | None, day: date, tolerance_days: int = 1) -> KnownRound | None:
     """The round of the series that ended on `day` ("the talks ended on Friday")."""
-    matches = [
-        k
-        for k in load_calendar()
-        if (series is None or k.series == series) and abs((k.end - day).days) <= tolerance_days
-    ]
+    return _only(series, lambda k: abs((k.end - day).days) <= tolerance_days)
+
+
+def _only(series: str | None, fits: Callable[[KnownRound], bool]) -> KnownRound | None:
+    """The one round of the series (any series if None) that fits; None when none or several
+    do, since a guess between two rounds would date the article wrongly."""
+    matches = [k for k in load_calendar() if (series is None or k.series == series) and fits(k)]
     return matches[0] if len(matches) == 1 else None
 
 

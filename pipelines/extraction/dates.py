@@ -128,14 +128,7 @@ def _absolute(match: re.Match[str], reference: date | None, offset: int) -> Date
     if not 1 <= day <= 31:
         return None
     day2 = int(match.group("day2")) if match.group("day2") else None
-    year = match.group("year")
-    resolved: date | None
-    if year:
-        resolved = _safe_date(int(year), month, day)
-    elif reference:
-        resolved = nearest_year(month, day, reference)
-    else:
-        resolved = None
+    resolved = _resolve_year(match.group("year"), month, day, reference)
     last = None
     if resolved and day2 and day2 > day:
         last = _safe_date(resolved.year, month, day2)
@@ -208,17 +201,18 @@ def _replace(mention: DateMention, **changes: object) -> DateMention:
     return DateMention(**values)  # type: ignore[arg-type]
 
 
+def _resolve_year(year: str | None, month: int, day: int, reference: date | None) -> date | None:
+    """The stated year, else the year that puts the day nearest the reference date."""
+    if year:
+        return _safe_date(int(year), month, day)
+    return nearest_year(month, day, reference) if reference else None
+
+
 def _month_part(match: re.Match[str], reference: date | None, offset: int) -> DateMention:
     month = month_number(match.group("month"))
     part = (match.group("part") or "").lower()
     day = PART_DAY.get(part, 1)
-    year = match.group("year")
-    if year:
-        resolved = _safe_date(int(year), month, day)
-    elif reference:
-        resolved = nearest_year(month, day, reference)
-    else:
-        resolved = None
+    resolved = _resolve_year(match.group("year"), month, day, reference)
     return DateMention(
         offset + match.start(),
         offset + match.end(),
