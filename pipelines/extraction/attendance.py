@@ -57,19 +57,22 @@ def counted_sentences(
         if lexicon.prospective.search(text) or cues.series_level:
             continue
         participation = _participation_in_round(text)
+        if not (
+            participation or (cues.names_a_round and cues.has_round_head) or cues.index in trio
+        ):
+            continue  # nothing in it to count; the checks below (dates above all) cost more
         if lexicon.context_only.search(text) and not participation:
             continue
         if _about_other_time(text, cues.start, round_start or reference, round_start, reference):
             continue
         if (
-            _only_envoy_cue(text)
-            and not cues.has_round_head
+            not cues.has_round_head
             and cues.index not in trio
+            and _only_envoy_cue(text)
             and _dated_off_round(text, cues.start, round_start, reference)
         ):
             continue  # "On 29 October, the ministers met the envoy": another meeting
-        if participation or (cues.names_a_round and cues.has_round_head) or cues.index in trio:
-            counted.add(cues.index)
+        counted.add(cues.index)
     return counted
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from pipelines.extraction.data import load_schema_data
 from pipelines.extraction.ordinals import OrdinalMention, find_ordinals
+from pipelines.extraction.prefilter import Prefiltered, prefiltered
 
 # Event verbs governed by a future or purpose marker ("will begin", "to open") do not report
 # that the event happened.
@@ -48,35 +49,37 @@ STATUS_CUE_NAMES = ("postponed", "cancelled", "concluded", "opened", "ongoing", 
 
 @dataclass(frozen=True)
 class Lexicon:
-    round_head: re.Pattern[str]
-    series: dict[str, tuple[tuple[re.Pattern[str], float], ...]]
-    syria: re.Pattern[str]
-    other_conflicts: dict[str, re.Pattern[str]]
-    status: dict[str, re.Pattern[str]]
-    start_verbs: re.Pattern[str]
-    end_verbs: re.Pattern[str]
-    speech_verbs: re.Pattern[str]
-    participation: re.Pattern[str]
-    absence: re.Pattern[str]
-    backer: re.Pattern[str]
-    context_only: re.Pattern[str]
-    prospective: re.Pattern[str]
-    guarantor: re.Pattern[str]
-    observer: re.Pattern[str]
-    mediator: re.Pattern[str]
-    host: re.Pattern[str]
-    outcomes: dict[str, re.Pattern[str]]
-    composition: re.Pattern[str] | None = None
-    leaders_meeting: re.Pattern[str] | None = None
-    background_heading: re.Pattern[str] | None = None
-    series_level: re.Pattern[str] | None = None
-    transitive_participation: re.Pattern[str] | None = None
-    non_talks_event: re.Pattern[str] | None = None
-    after_other_round: re.Pattern[str] | None = None
+    round_head: Prefiltered
+    series: dict[str, tuple[tuple[Prefiltered, float], ...]]
+    syria: Prefiltered
+    other_conflicts: dict[str, Prefiltered]
+    status: dict[str, Prefiltered]
+    start_verbs: Prefiltered
+    end_verbs: Prefiltered
+    speech_verbs: Prefiltered
+    participation: Prefiltered
+    absence: Prefiltered
+    backer: Prefiltered
+    context_only: Prefiltered
+    prospective: Prefiltered
+    guarantor: Prefiltered
+    observer: Prefiltered
+    mediator: Prefiltered
+    host: Prefiltered
+    outcomes: dict[str, Prefiltered]
+    composition: Prefiltered | None = None
+    leaders_meeting: Prefiltered | None = None
+    background_heading: Prefiltered | None = None
+    series_level: Prefiltered | None = None
+    transitive_participation: Prefiltered | None = None
+    non_talks_event: Prefiltered | None = None
+    after_other_round: Prefiltered | None = None
 
 
-def _compile(pattern: str, case_sensitive: bool = False) -> re.Pattern[str]:
-    return re.compile(pattern, 0 if case_sensitive else re.IGNORECASE)
+def _compile(pattern: str, case_sensitive: bool = False) -> Prefiltered:
+    # Every sentence is matched against every cue pattern, and most cues occur in few of them:
+    # the prefilter skips the scan of a sentence that lacks all the words a cue needs.
+    return prefiltered(pattern, 0 if case_sensitive else re.IGNORECASE)
 
 
 def lexicon_from_data(data: dict[str, Any]) -> Lexicon:
@@ -115,7 +118,7 @@ def lexicon_from_data(data: dict[str, Any]) -> Lexicon:
     )
 
 
-def _optional(data: dict[str, Any], key: str) -> re.Pattern[str] | None:
+def _optional(data: dict[str, Any], key: str) -> Prefiltered | None:
     return _compile(data[key]) if key in data else None
 
 
@@ -325,7 +328,7 @@ def _opened_new_round(text: str, match: re.Match[str]) -> bool:
     )
 
 
-def _has_cue(name: str, pattern: re.Pattern[str], text: str) -> bool:
+def _has_cue(name: str, pattern: Prefiltered, text: str) -> bool:
     if name == "next_round":
         return any(not _opened_new_round(text, m) for m in pattern.finditer(text))
     if name not in HAPPENED_CUES:

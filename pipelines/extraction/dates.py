@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from pipelines.extraction.prefilter import prefiltered
+
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
     "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
@@ -35,26 +37,32 @@ _MONTH = (
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _DAY2 = r"(?:\s*(?:-|–|—|and|to|/)\s*(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?)?"
 _YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
-MONTH_FIRST = re.compile(rf"\b{_MONTH}\s+{_DAY}\b{_DAY2}{_YEAR}(?!\s*(?:%|per|million))")
-DAY_FIRST = re.compile(rf"\b{_DAY}{_DAY2}\s+(?:of\s+)?{_MONTH}\b{_YEAR}")
-ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
-WEEKDAY = re.compile(
+# Every sentence is searched for dates, and most name no month or weekday: the prefilter skips
+# the scan of those (see `prefilter`). A year is "19xx" or "20xx", which few sentences contain,
+# so two digits are enough of a prefilter for the year patterns (`YEARS_PREFILTER`).
+YEARS_PREFILTER = 2
+MONTH_FIRST = prefiltered(rf"\b{_MONTH}\s+{_DAY}\b{_DAY2}{_YEAR}(?!\s*(?:%|per|million))")
+DAY_FIRST = prefiltered(rf"\b{_DAY}{_DAY2}\s+(?:of\s+)?{_MONTH}\b{_YEAR}")
+ISO_DATE = prefiltered(
+    r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b", min_length=YEARS_PREFILTER
+)
+WEEKDAY = prefiltered(
     r"\b(?:(?P<which>last|next|this|coming|past)\s+)?(?P<weekday>Monday|Tuesday|Wednesday|"
     r"Thursday|Friday|Saturday|Sunday)s?\b",
     re.IGNORECASE,
 )
-RELATIVE = re.compile(
+RELATIVE = prefiltered(
     r"\b(?P<word>today|tonight|yesterday|tomorrow|(?:this|next|last) (?:week|month))\b",
     re.IGNORECASE,
 )
-MONTH_PART = re.compile(
+MONTH_PART = prefiltered(
     rf"\b(?:(?P<part>mid|early|late|end of|the middle of|the end of|the beginning of|"
     rf"beginning of|middle of|start of|the start of)[\s-]+|in\s+)(?:the\s+)?{_MONTH}{_YEAR}",
     re.IGNORECASE,
 )
-MONTH_YEAR = re.compile(rf"\b(?P<part>){_MONTH}\s+(?P<year>(?:19|20)\d\d)\b")
+MONTH_YEAR = prefiltered(rf"\b(?P<part>){_MONTH}\s+(?P<year>(?:19|20)\d\d)\b")
 _COUNT = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen"
-DURATION = re.compile(
+DURATION = prefiltered(
     rf"\b(?P<n>{_COUNT})[- ]day\b|\b(?:last|lasts|lasting|run|runs|span)\s+(?:for\s+)?"
     rf"(?:the\s+course\s+of\s+)?(?P<m>{_COUNT})\s+days\b",
     re.IGNORECASE,
@@ -71,9 +79,11 @@ PART_DAY = {"mid": 15, "the middle of": 15, "middle of": 15, "early": 1, "the be
 
 
 # A bare year as a time adjunct: "at talks in Astana in 2017".
-YEAR_ONLY = re.compile(
-    r"\b(?:in|during|of)\s+(?:early\s+|late\s+|mid-)?(?P<year>(?:19|20)\d\d)\b(?![-–/]\d)"
+YEAR_ONLY = prefiltered(
+    r"\b(?:in|during|of)\s+(?:early\s+|late\s+|mid-)?(?P<year>(?:19|20)\d\d)\b(?![-–/]\d)",
+    min_length=YEARS_PREFILTER,
 )
+
 
 @dataclass(frozen=True)
 class DateMention:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from pipelines.extraction.data import load_schema_data
+from pipelines.extraction.prefilter import prefiltered
 
 _UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
 _TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
@@ -43,23 +45,25 @@ _MODIFIER = (
 _HEAD = (
     r"(?P<head>rounds?|sessions?|meetings?|talks|negotiations|consultations|conference|congress)"
 )
-ORDINAL_BEFORE_HEAD = re.compile(
+# Every sentence is searched for ordinals, and most name no round: the prefilters skip the scan
+# of a sentence without the words a pattern needs (a head noun, a series name; see `prefilter`).
+ORDINAL_BEFORE_HEAD = prefiltered(
     rf"\b{_ORDINAL}(?:[\s-]+){_MODIFIER}{{0,3}}{_HEAD}\b", re.IGNORECASE
 )
-HEAD_BEFORE_NUMBER = re.compile(
+HEAD_BEFORE_NUMBER = prefiltered(
     r"\b(?P<head>round|session|meeting)\s+(?:No\.?\s*|number\s+)?(?P<number>\d{1,2})(?![\d,.]\d)\b",
     re.IGNORECASE,
 )
 # "the committee convened for the first time": "first time" numbers the round only when its
 # subject is the body or the talks themselves ("Jordan attended for the first time" does not).
-FIRST_TIME = re.compile(
+FIRST_TIME = prefiltered(
     r"\b(?:committee|body|talks|negotiations|round|session|congress|conference|meeting|dialogue)"
     r"\s+(?:(?:has|have|had|was|were|is|are)\s+)?(?:convened|convenes|met|meets|opened|opens|"
     r"gathered|gathers|began|begins|sat|held its first meeting|took place|takes place)"
     r"\s+(?:\w+\s+){0,2}?for\s+the\s+(?P<ordinal>first)\s+time\b",
     re.IGNORECASE,
 )
-SERIES_NUMBER = re.compile(
+SERIES_NUMBER = prefiltered(
     r"\b(?P<series>Astana|Geneva)[- ](?P<number>\d{1,2}|II|III|IV|VI{0,3}|IX|XI{0,2})(?![\w-])"
 )
 DATED_AFTER = re.compile(
@@ -87,6 +91,7 @@ def ordinal_value(word: str) -> int | None:
     return int(digits.group(1)) if digits else None
 
 
+@cache  # compiled once, not looked up in `re`'s cache for every sentence
 def _cues() -> tuple[re.Pattern[str], re.Pattern[str]]:
     data = load_schema_data("round_cues.json")
     before = re.compile(data["ordinal_excluded_before"] + r"\s*,?\s*(?:the\s+)?$", re.IGNORECASE)

@@ -320,12 +320,15 @@ def _choose_series(
     sentences: list[SentenceCues], main: SentenceCues, round_sentences: list[SentenceCues]
 ) -> tuple[str | None, float]:
     totals = dict.fromkeys(SERIES, 0.0)
+    # The round sentences are some of `sentences` themselves: looked up by identity, not by
+    # comparing every field of every round sentence with each sentence.
+    round_ids = {id(cues) for cues in round_sentences}
     for cues in sentences:
         if cues.index == main.index:
             weight = LEAD_WEIGHT
         elif cues.in_title:
             weight = HEADLINE_WEIGHT
-        elif cues in round_sentences:
+        elif id(cues) in round_ids:
             weight = EARLY_WEIGHT if cues.index < EARLY_SENTENCES else LATER_WEIGHT
         else:
             continue

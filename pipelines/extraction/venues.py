@@ -96,6 +96,16 @@ def _alias_pattern() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in aliases) + r")\b")
 
 
+@cache
+def _capital_phrase_patterns() -> tuple[tuple[Venue, re.Pattern[str]], ...]:
+    """Each venue's capital phrases ("the Kazakh capital"), compiled once, in gazetteer order."""
+    return tuple(
+        (venue, re.compile(re.escape(phrase)))
+        for venue in load_venues()
+        for phrase in venue.capital_phrases
+    )
+
+
 def venue_by_name(name: str) -> Venue | None:
     for venue in load_venues():
         if name in venue.aliases or name in venue.aliases.values():
@@ -124,23 +134,22 @@ def find_venues(sentence: str, offset: int = 0) -> list[VenueMention]:
                 strength,
             )
         )
-    for venue in load_venues():
-        for phrase in venue.capital_phrases:
-            for match in re.finditer(re.escape(phrase), sentence):
-                overlaps = any(
-                    m.start - offset <= match.end() + 12 and m.venue is venue for m in mentions
-                )
-                if not overlaps:
-                    mentions.append(
-                        VenueMention(
-                            venue,
-                            "",
-                            offset + match.start(),
-                            offset + match.end(),
-                            2,
-                            by_capital_phrase=True,
-                        )
+    for venue, phrase in _capital_phrase_patterns():
+        for match in phrase.finditer(sentence):
+            overlaps = any(
+                m.start - offset <= match.end() + 12 and m.venue is venue for m in mentions
+            )
+            if not overlaps:
+                mentions.append(
+                    VenueMention(
+                        venue,
+                        "",
+                        offset + match.start(),
+                        offset + match.end(),
+                        2,
+                        by_capital_phrase=True,
                     )
+                )
     return sorted(mentions, key=lambda m: m.start)
 
 
