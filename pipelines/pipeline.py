@@ -1,8 +1,10 @@
 """The talkwatch pipeline, the whole diagram in one screen (and nothing else).
 
     Kafka -> Decode -> NearDuplicates -> Relevance -> spaCy -> Actors -> Rounds -> Elasticsearch
-                 \\-> dead letters ------------------------------------------------/
-                                             \\-> irrelevant / duplicates (index only) -/
+
+One line (stages/line.py): dead letters from Decode, and the irrelevant articles and
+near-duplicates that skip spaCy, Actors and Rounds, pass through those stages unchanged and
+reach the sink, which indexes every article and writes the dead letters.
 """
 
 from __future__ import annotations
@@ -13,34 +15,25 @@ from pipelines.options import TalkwatchOptions
 from pipelines.sinks.elasticsearch import WriteToElasticsearch
 from pipelines.source import read_articles
 from pipelines.stages.actors import LinkActors
-from pipelines.stages.decode import DEAD_LETTERS, DecodeArticles
+from pipelines.stages.decode import DecodeArticles
 from pipelines.stages.dedup import LinkNearDuplicates
 from pipelines.stages.nlp import Annotate
-from pipelines.stages.relevance import SKIPPED, ScoreRelevance
+from pipelines.stages.relevance import ScoreRelevance
 from pipelines.stages.rounds import ExtractRounds
 
 
 def build(pipeline: beam.Pipeline, opts: TalkwatchOptions) -> None:
-    decoded = (
+    (
         pipeline
         | "ReadKafka" >> read_articles(opts)
         | "DecodeArticles" >> DecodeArticles()
-    )
-    scored = (
-        decoded.articles
         | "NearDuplicates" >> LinkNearDuplicates(opts.es_url, opts.index_prefix)
         | "Relevance" >> ScoreRelevance(opts.relevance_threshold)
-    )
-    extracted = (
-        scored.relevant
         | "NLP" >> Annotate(opts.nlp_batch_size)
         | "Actors" >> LinkActors()
         | "TalkRounds" >> ExtractRounds()
-    )
-    (
-        (extracted, scored[SKIPPED], decoded[DEAD_LETTERS])
-        | "AllResults" >> beam.Flatten()
-        | "Elasticsearch" >> WriteToElasticsearch(
+        | "Elasticsearch"
+        >> WriteToElasticsearch(
             es_url=opts.es_url,
             index_prefix=opts.index_prefix,
             bootstrap=opts.bootstrap,

@@ -33,6 +33,12 @@ class ArticleInFlight:
     actors: tuple[Any, ...] = ()  # pipelines.extraction.actors.ActorMention
     extraction: Any = None  # pipelines.extraction.rounds.RoundExtraction
 
+    @property
+    def needs_analysis(self) -> bool:
+        """Relevant originals go through spaCy, actors and rounds; near-duplicates and
+        irrelevant articles are only indexed."""
+        return self.relevant and self.duplicate_of is None
+
 
 @dataclass(frozen=True)
 class DeadLetter:

@@ -81,12 +81,41 @@ def merge_event(
     """The event document after adding one article's extraction.
 
     `article_meta`: id, url, title, published (ISO date or null), seen_at (ISO timestamp)."""
-    keys = event_keys(extraction)
-    if existing is None and not keys:
-        raise ValueError(f"article {article_meta.get('id')}: no series, nothing to key an event on")
-    if existing is not None and any(s["id"] == article_meta["id"] for s in existing["sources"]):
-        return existing  # idempotent: the same article merged twice counts once
-    event = copy.deepcopy(existing) if existing is not None else _new_event(keys)
+    return merge_reports(existing, [(extraction, article_meta)])
+
+
+def merge_reports(
+    existing: dict[str, Any] | None, reports: list[tuple[RoundExtraction, dict[str, Any]]]
+) -> dict[str, Any]:
+    """The event document after adding several articles' extractions, in order.
+
+    `existing` is left untouched and copied once: an event carries every source, so a copy per
+    article would cost time in proportion to the event's size for each of its reports."""
+    event = copy.deepcopy(existing) if existing is not None else None
+    merged_sources = {s["id"] for s in event["sources"]} if event else set()
+    for extraction, article_meta in reports:
+        keys = event_keys(extraction)
+        if event is None:
+            if not keys:
+                raise ValueError(
+                    f"article {article_meta.get('id')}: no series, nothing to key an event on"
+                )
+            event = _new_event(keys)
+        if article_meta["id"] in merged_sources:
+            continue  # idempotent: the same article merged twice counts once
+        merged_sources.add(article_meta["id"])
+        _add_report(event, keys, extraction, article_meta)
+    if event is None:
+        raise ValueError("no reports to merge into a new event")
+    return event
+
+
+def _add_report(
+    event: dict[str, Any],
+    keys: list[str],
+    extraction: RoundExtraction,
+    article_meta: dict[str, Any],
+) -> None:
     for key in keys:
         if key not in event["keys"]:
             event["keys"].append(key)
@@ -121,7 +150,6 @@ def merge_event(
         event["first_seen"] = min(filter(None, [event["first_seen"], seen]))
         event["last_seen"] = max(filter(None, [event["last_seen"], seen]))
     event["sources"].append({k: article_meta.get(k) for k in ("id", "url", "title", "published")})
-    return event
 
 
 def _merge_field(

@@ -12,10 +12,13 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
+from apache_beam.transforms.window import GlobalWindows
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from pipelines.alerts.ledger import AlertLedger, rules_from_option
@@ -28,6 +31,17 @@ from pipelines.sinks.indices import ensure_indices, index_name
 from pipelines.sinks.offsets import OffsetCommitter
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What one batch of the sink wrote: its output, one small element per bulk write."""
+
+    articles: int
+    events: int
+    dead_letters: int
+    records: int  # Kafka records acknowledged (offsets committed once contiguous)
+
 
 class BulkWriter:
     """Writes index/create operations; returns the ones rejected for good, with reasons."""
@@ -107,23 +121,24 @@ class WriteToElasticsearchFn(beam.DoFn):
     def start_bundle(self) -> None:
         self.batch: list[ArticleInFlight | DeadLetter] = []
 
-    def process(self, element: ArticleInFlight | DeadLetter):
+    def process(self, element: ArticleInFlight | DeadLetter) -> Iterator[WriteReport]:
         self.batch.append(element)
         if len(self.batch) >= self.batch_size:
-            self._flush()
+            yield self._flush()
 
-    def finish_bundle(self) -> None:
-        self._flush()
+    def finish_bundle(self):
+        if self.batch:
+            # The elements reach the sink from BatchElements, in the global window at its end.
+            yield GlobalWindows.windowed_value_at_end_of_window(self._flush())
 
-    def _flush(self) -> None:
-        if not self.batch:
-            return
+    def _flush(self) -> WriteReport:
         batch, self.batch = self.batch, []
         letters = [e for e in batch if isinstance(e, DeadLetter)]
         articles = [e for e in batch if isinstance(e, ArticleInFlight)]
 
         event_ids = self.event_store.merge_all(articles)
-        self.events.inc(len({e for e in event_ids.values() if e}))
+        events = len({e for e in event_ids.values() if e})
+        self.events.inc(events)
         # Alerts ride in the same bulk request, create-only: written before the offset commit,
         # and one per (rule, event, transition) however often the batch is replayed.
         operations = self.alerts.operations(self.event_store.transitions, event_ids)
@@ -142,7 +157,9 @@ class WriteToElasticsearchFn(beam.DoFn):
         self.deadletters.flush()
         self.dead.inc(len(letters))
         self.indexed.inc(len(articles))
-        self.committer.commit_written([e.position for e in batch if e.position.partition >= 0])
+        records = [e.position for e in batch if e.position.partition >= 0]
+        self.committer.commit_written(records)
+        return WriteReport(len(articles), events, len(letters), len(records))
 
     def _index(self, kind: str) -> str:
         return index_name(self.prefix, kind)
@@ -170,12 +187,31 @@ def rejected_letter(
     )
 
 
+class LogWriteReportFn(beam.DoFn):
+    def process(self, report: WriteReport) -> None:
+        log.debug(
+            "wrote %d articles, %d events, %d dead letters; %d Kafka records acknowledged",
+            report.articles, report.events, report.dead_letters, report.records,
+        )  # fmt: skip
+
+
 class WriteToElasticsearch(beam.PTransform):
+    """The bulk writes and offset commits, then their reports in a stage of their own.
+
+    The reports' stage is there for the runner: Prism (2.77) busy-waits on a core for as long as
+    a bundle of a stage without outputs runs (its progress loop keeps selecting the already
+    closed data-done channel). The last stage must therefore be cheap, and the sink, which runs
+    in the same stage as spaCy and the rules, must have an output that leaves its stage.
+    """
+
     def __init__(self, **settings: Any) -> None:
         super().__init__()
         self.settings = settings
 
     def expand(self, elements):
-        return elements | "BulkWriteThenCommit" >> beam.ParDo(
-            WriteToElasticsearchFn(**self.settings)
+        return (
+            elements
+            | "BulkWriteThenCommit" >> beam.ParDo(WriteToElasticsearchFn(**self.settings))
+            | "ReportsStage" >> beam.Reshuffle()
+            | "LogReports" >> beam.ParDo(LogWriteReportFn())
         )

@@ -13,7 +13,7 @@ from typing import Any
 
 from elasticsearch import ConflictError, Elasticsearch
 
-from pipelines.extraction.coref import event_id, event_keys, merge_event
+from pipelines.extraction.coref import event_id, event_keys, merge_reports
 from pipelines.records import ArticleInFlight, published_date
 from pipelines.sinks.indices import index_name
 
@@ -92,9 +92,7 @@ class EventStore:
         for _ in range(MAX_CONFLICT_RETRIES):
             existing = self._find(keys)
             old = existing["_source"] if existing else None
-            merged = old
-            for item in items:
-                merged = merge_event(merged, item.extraction, article_meta(item))
+            merged = merge_reports(old, [(item.extraction, article_meta(item)) for item in items])
             try:
                 if existing is None:
                     self.es.create(index=self.index, id=merged["event_id"], document=merged)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from elasticsearch import Elasticsearch
+from elasticsearch import BadRequestError, Elasticsearch
 
 KINDS = ("articles", "events", "actors", "alerts")
 
@@ -24,10 +24,16 @@ def render_template(kind: str, prefix: str, text_analyzer: str = "standard") -> 
 
 
 def ensure_indices(es: Elasticsearch, prefix: str, text_analyzer: str = "standard") -> None:
-    """Put every template and create every index (idempotent)."""
+    """Put every template and create every index (idempotent, and safe to run concurrently:
+    the stages that read and write an index set it up in their own `setup`, on threads of one
+    worker or on several workers)."""
     for kind in KINDS:
         template = render_template(kind, prefix, text_analyzer)
         es.indices.put_index_template(name=index_name(prefix, kind), **template)
         name = index_name(prefix, kind)
         if not es.indices.exists(index=name):
-            es.indices.create(index=name)
+            try:
+                es.indices.create(index=name)
+            except BadRequestError as exc:
+                if exc.error != "resource_already_exists_exception":
+                    raise

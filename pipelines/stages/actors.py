@@ -9,14 +9,18 @@ from apache_beam.metrics import Metrics
 
 from pipelines.extraction.actors import link_actors
 from pipelines.records import ArticleInFlight, article_text
+from pipelines.stages.line import ArticleStageFn
 
 
-class LinkActorsFn(beam.DoFn):
+class LinkActorsFn(ArticleStageFn):
     def __init__(self) -> None:
         self.linked = Metrics.counter("actors", "linked_mentions")
         self.unlinked = Metrics.counter("actors", "unlinked_mentions")
 
-    def process(self, item: ArticleInFlight):
+    def is_for(self, item: ArticleInFlight) -> bool:
+        return item.annotation is not None
+
+    def process_article(self, item: ArticleInFlight):
         text = article_text(item.article)
         mentions = link_actors(text.document, item.annotation, text.published)
         linked = sum(1 for m in mentions if m.canonical)

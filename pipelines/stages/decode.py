@@ -1,18 +1,17 @@
-"""Stage 1: Kafka record -> validated article, or a dead letter naming the reason."""
+"""Stage 1: Kafka record -> validated article, or a dead letter naming the reason.
+
+Both go on down the line (stages/line.py); the sink writes the dead letters."""
 
 from __future__ import annotations
 
 import json
 
 import apache_beam as beam
-from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
 from pipelines.records import ArticleInFlight, DeadLetter, KafkaPosition
 from pipelines.source import KafkaRecord
 from schemas.models import InvalidMessage, validate_article
-
-DEAD_LETTERS = "dead_letters"
 
 
 def decode_record(record: KafkaRecord) -> ArticleInFlight | DeadLetter:
@@ -40,16 +39,13 @@ class DecodeArticleFn(beam.DoFn):
         result = decode_record(record)
         if isinstance(result, DeadLetter):
             self.invalid.inc()
-            yield pvalue.TaggedOutput(DEAD_LETTERS, result)
         else:
             self.decoded.inc()
-            yield result
+        yield result
 
 
 class DecodeArticles(beam.PTransform):
-    """Outputs: main = ArticleInFlight, `dead_letters` = DeadLetter."""
+    """Output: an ArticleInFlight or a DeadLetter per record."""
 
     def expand(self, records):
-        return records | "Decode" >> beam.ParDo(DecodeArticleFn()).with_outputs(
-            DEAD_LETTERS, main="articles"
-        )
+        return records | "Decode" >> beam.ParDo(DecodeArticleFn())

@@ -20,6 +20,7 @@ from pipelines.records import ArticleInFlight
 from pipelines.retry import RETRYABLE_STATUS, backoff_delays, call_until_available
 from pipelines.similarity import bands, is_near_duplicate, simhash
 from pipelines.sinks.indices import ensure_indices, index_name
+from pipelines.stages.line import ArticleBatchStageFn
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class RecentFingerprints:
         return None
 
 
-class LinkNearDuplicatesFn(beam.DoFn):
+class LinkNearDuplicatesFn(ArticleBatchStageFn):
     """Over a batch of articles: one multi-search for the indexed candidates of all of them (one
     search per article cost Elasticsearch ~5 ms of CPU an article, a multi-search ~2 ms), then
     the articles in order, so a copy later in the batch links to an original earlier in it."""
@@ -74,7 +75,7 @@ class LinkNearDuplicatesFn(beam.DoFn):
         call_until_available(lambda: ensure_indices(self.es, self.prefix), "index templates")
         self.recent = RecentFingerprints()
 
-    def process(self, batch: list[ArticleInFlight]):
+    def process_articles(self, batch: list[ArticleInFlight]):
         fingerprints = [simhash(fingerprint_text(item.article)) for item in batch]
         lookups = [
             (item.article["id"], fingerprint)
@@ -87,9 +88,9 @@ class LinkNearDuplicatesFn(beam.DoFn):
                 yield item
                 continue
             article_id = item.article["id"]
-            canonical = self.recent.find(article_id, fingerprint) or indexed[
-                (article_id, fingerprint)
-            ]
+            canonical = (
+                self.recent.find(article_id, fingerprint) or indexed[(article_id, fingerprint)]
+            )
             if canonical is None:
                 self.recent.add(article_id, fingerprint)
             else:

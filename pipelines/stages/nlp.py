@@ -15,12 +15,13 @@ from apache_beam.metrics import Metrics
 
 from pipelines.extraction.nlp import annotate, load_nlp
 from pipelines.records import ArticleInFlight, article_text
+from pipelines.stages.line import ArticleBatchStageFn
 from pipelines.stages.nlp_pool import AnnotationPool
 
 NLP_PROCESSES = int(os.environ.get("TALKWATCH_NLP_PROCESSES", min(2, os.cpu_count() or 1)))
 
 
-class AnnotateBatchFn(beam.DoFn):
+class AnnotateBatchFn(ArticleBatchStageFn):
     def __init__(self, processes: int = NLP_PROCESSES) -> None:
         self.processes = processes
         self.annotated = Metrics.counter("nlp", "articles_annotated")
@@ -29,7 +30,10 @@ class AnnotateBatchFn(beam.DoFn):
     def setup(self) -> None:
         self.nlp = load_nlp() if self.processes <= 0 else None
 
-    def process(self, batch: list[ArticleInFlight]):
+    def is_for(self, item: ArticleInFlight) -> bool:
+        return item.needs_analysis
+
+    def process_articles(self, batch: list[ArticleInFlight]):
         documents = [article_text(item.article).document for item in batch]
         if self.nlp is not None:
             annotations = annotate(self.nlp, documents)

@@ -9,16 +9,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 import apache_beam as beam
-from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
 from pipelines.extraction.relevance import load_profile, relevance_score
 from pipelines.records import ArticleInFlight, article_text
+from pipelines.stages.line import ArticleStageFn
 
-SKIPPED = "skipped"
 
-
-class ScoreRelevanceFn(beam.DoFn):
+class ScoreRelevanceFn(ArticleStageFn):
     def __init__(self, threshold: float | None) -> None:
         self.threshold = threshold
         self.relevant = Metrics.counter("relevance", "relevant")
@@ -28,26 +26,24 @@ class ScoreRelevanceFn(beam.DoFn):
         if self.threshold is None:
             self.threshold = load_profile().threshold
 
-    def process(self, item: ArticleInFlight):
+    def process_article(self, item: ArticleInFlight):
         article = item.article
         score = relevance_score(article.get("title") or "", article_text(article).text)
         scored = replace(item, relevance=score, relevant=score >= self.threshold)
-        if scored.relevant and scored.duplicate_of is None:
+        if scored.needs_analysis:
             self.relevant.inc()
-            yield scored
         else:
             self.irrelevant.inc()
-            yield pvalue.TaggedOutput(SKIPPED, scored)
+        yield scored
 
 
 class ScoreRelevance(beam.PTransform):
-    """Outputs: main = relevant originals (go to NLP), `skipped` = the rest (indexed only)."""
+    """Sets `relevance` and `relevant` on every article; the NLP stages take up the relevant
+    originals (`needs_analysis`), the sink indexes them all."""
 
     def __init__(self, threshold: float | None) -> None:
         super().__init__()
         self.threshold = threshold
 
     def expand(self, articles):
-        return articles | "Score" >> beam.ParDo(ScoreRelevanceFn(self.threshold)).with_outputs(
-            SKIPPED, main="relevant"
-        )
+        return articles | "Score" >> beam.ParDo(ScoreRelevanceFn(self.threshold))

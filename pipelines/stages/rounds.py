@@ -9,14 +9,18 @@ from apache_beam.metrics import Metrics
 
 from pipelines.extraction.rounds import extract_round
 from pipelines.records import ArticleInFlight, article_text
+from pipelines.stages.line import ArticleStageFn
 
 
-class ExtractRoundFn(beam.DoFn):
+class ExtractRoundFn(ArticleStageFn):
     def __init__(self) -> None:
         self.rounds = Metrics.counter("rounds", "talk_rounds_reported")
         self.named = Metrics.counter("rounds", "rounds_named")
 
-    def process(self, item: ArticleInFlight):
+    def is_for(self, item: ArticleInFlight) -> bool:
+        return item.annotation is not None
+
+    def process_article(self, item: ArticleInFlight):
         extraction = extract_round(article_text(item.article), item.annotation)
         if extraction.series:
             self.named.inc()

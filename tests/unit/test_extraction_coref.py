@@ -3,7 +3,7 @@ from datetime import date
 import jsonschema
 import pytest
 
-from pipelines.extraction.coref import event_id, event_keys, merge_event
+from pipelines.extraction.coref import event_id, event_keys, merge_event, merge_reports
 from pipelines.extraction.participants import Participant
 from pipelines.extraction.round_dates import Evidence
 from pipelines.extraction.rounds import RoundExtraction
@@ -92,3 +92,21 @@ def test_event_document_matches_its_schema():
 def test_an_extraction_without_series_cannot_start_an_event():
     with pytest.raises(ValueError):
         merge_event(None, RoundExtraction("x", False), meta("x"))
+
+
+def test_merging_a_batch_equals_merging_one_by_one_and_leaves_the_stored_event_alone():
+    stored = merge_event(None, report("a1", 14, location="Astana", confidence=0.6), meta("a1"))
+    snapshot = repr(stored)
+    batch = [
+        (report("a2", 14, status="concluded"), meta("a2", "2019-12-11")),
+        (report("a1", 14), meta("a1")),  # already a source: counts once
+        (report("a3", 14, location="Astana", confidence=0.95), meta("a3", "2019-12-11")),
+    ]
+    one_by_one = stored
+    for extraction, article in batch:
+        one_by_one = merge_event(one_by_one, extraction, article)
+    merged = merge_reports(stored, batch)
+    assert merged == one_by_one
+    assert [s["id"] for s in merged["sources"]] == ["a1", "a2", "a3"]
+    assert merged["mention_count"] == 3 and merged["location"] == "Astana"
+    assert repr(stored) == snapshot
