@@ -97,12 +97,11 @@ def check_articles(messages: list[dict[str, Any]]) -> dict[str, int]:
 # --- raw spaCy -------------------------------------------------------------------------------
 
 
-def raw_nlp_rate(messages: list[dict[str, Any]], batch_size: int = 32, processes: int = 1
-                 ) -> float:
+def raw_nlp_rate(messages: list[dict[str, Any]], processes: int = 1) -> float:
     """Documents/s of `nlp.pipe` over the documents the pipeline annotates; with processes=2,
     spaCy's own multiprocessing over both cores (its start-up included), the most spaCy alone
     can do on this machine."""
-    from pipelines.extraction.nlp import load_nlp
+    from pipelines.extraction.nlp import PIPE_BATCH_SIZE, load_nlp
     from pipelines.records import article_text
 
     nlp = load_nlp()
@@ -110,7 +109,10 @@ def raw_nlp_rate(messages: list[dict[str, Any]], batch_size: int = 32, processes
     for _ in nlp.pipe(documents[:8]):  # warm-up: first-call allocations
         pass
     started = time.perf_counter()
-    count = sum(1 for _ in nlp.pipe(documents, batch_size=batch_size, n_process=processes))
+    # The batch size the pipeline's spaCy processes use (pipelines/extraction/nlp.py).
+    count = sum(
+        1 for _ in nlp.pipe(documents, batch_size=PIPE_BATCH_SIZE, n_process=processes)
+    )
     return count / (time.perf_counter() - started)
 
 
@@ -471,6 +473,7 @@ def run(args: argparse.Namespace, config, stack) -> dict[str, Any]:
     from connectors.feeds import ConnectorSettings
     from connectors.produce import ArticleProducer, ensure_topics
     from deploy.local.process import read_pid
+    from pipelines.extraction.nlp import PIPE_BATCH_SIZE
 
     latency_count = int(args.latency_seconds * args.rate)
     articles = synthetic_articles(args.articles, seed=args.seed)
@@ -533,7 +536,8 @@ def run(args: argparse.Namespace, config, stack) -> dict[str, Any]:
         "articles": checks,
         "throughput": {"cold": cold, "warm": warm},
         "raw_nlp_pipe": {"before_per_s": round(raw_before, 2), "after_per_s": round(raw_after, 2),
-                         "mean_per_s": round(raw, 2), "batch_size": 32, "n_process": 1},
+                         "mean_per_s": round(raw, 2), "batch_size": PIPE_BATCH_SIZE,
+                         "n_process": 1},
         "raw_nlp_pipe_2_processes_per_s": round(raw_two, 2),
         "ratio_pipeline_to_raw": round(ratio, 3),
         "ratio_pipeline_to_raw_2_processes": round(warm["articles_per_s"] / raw_two, 3),

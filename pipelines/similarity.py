@@ -68,3 +68,30 @@ def to_hex(fingerprint: int) -> str:
 
 def is_near_duplicate(a: int, b: int) -> bool:
     return distance(a, b) <= MAX_DISTANCE
+
+
+def earliest_near_duplicates(
+    lookups: list[tuple[str, int]], candidates: list[tuple[str, int]]
+) -> list[str | None]:
+    """For each (article id, fingerprint) of `lookups`: the id of the first of `candidates`
+    ((id, fingerprint) pairs, oldest first) within the distance, never the article itself; or
+    None. Candidates are reached through shared bands, which every near-duplicate has."""
+    by_band: dict[str, list[int]] = {}
+    for position, (_, fingerprint) in enumerate(candidates):
+        for band in bands(fingerprint):
+            by_band.setdefault(band, []).append(position)
+    found: list[str | None] = []
+    for article_id, fingerprint in lookups:
+        positions = sorted({p for band in bands(fingerprint) for p in by_band.get(band, ())})
+        found.append(
+            next(
+                (
+                    candidates[p][0]
+                    for p in positions
+                    if candidates[p][0] != article_id
+                    and is_near_duplicate(fingerprint, candidates[p][1])
+                ),
+                None,
+            )
+        )
+    return found

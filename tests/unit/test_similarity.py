@@ -40,3 +40,16 @@ def test_fingerprints_within_the_threshold_share_a_band() -> None:
 
 def test_short_texts_are_never_compared() -> None:
     assert simhash("Talks open in Astana") is None
+
+
+def test_earliest_near_duplicate_is_the_oldest_candidate_within_the_distance() -> None:
+    from pipelines.similarity import earliest_near_duplicates
+
+    base = 0x0123_4567_89AB_CDEF
+    near_old, near_new = base ^ 0b11, base ^ (1 << 40)  # 2 and 1 bits away, all bands but one
+    far = base ^ 0xFFFF  # 16 bits away, yet shares three bands with `base`
+    unrelated = ~base & (2**64 - 1)
+    candidates = [("far", far), ("old", near_old), ("new", near_new), ("other", unrelated)]
+    lookups = [("a", base), ("old", near_old), ("b", unrelated ^ 1), ("c", base ^ 0xFF00FF)]
+    assert earliest_near_duplicates(lookups, candidates) == ["old", "new", "other", None]
+    assert earliest_near_duplicates(lookups, []) == [None] * 4
