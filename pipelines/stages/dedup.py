@@ -63,9 +63,12 @@ class LinkNearDuplicatesFn(ArticleBatchStageFn):
     """Over a batch of articles: one search for the indexed candidates of all of them, then the
     articles in order, so a copy later in the batch links to an original earlier in it."""
 
-    def __init__(self, es_url: str, index_prefix: str) -> None:
+    def __init__(
+        self, es_url: str, index_prefix: str, page_size: int = CANDIDATES_PAGE
+    ) -> None:
         self.es_url = es_url
         self.prefix = index_prefix
+        self.page_size = page_size
         self.index = index_name(index_prefix, "articles")
         self.duplicates = Metrics.counter("dedup", "near_duplicates")
 
@@ -112,9 +115,9 @@ class LinkNearDuplicatesFn(ArticleBatchStageFn):
         candidates: list[tuple[str, int]] = []
         after: list | None = None
         while True:
-            hits = self._search(candidates_query(band_keys, after))
+            hits = self._search(candidates_query(band_keys, self.page_size, after))
             candidates += [(hit["_id"], int(hit["_source"]["simhash"], 16)) for hit in hits]
-            if len(hits) < CANDIDATES_PAGE:
+            if len(hits) < self.page_size:
                 return candidates
             after = hits[-1]["sort"]
 
@@ -134,13 +137,13 @@ class LinkNearDuplicatesFn(ArticleBatchStageFn):
         self.es.close()
 
 
-def candidates_query(band_keys: list[str], after: list | None = None) -> dict:
+def candidates_query(band_keys: list[str], size: int, after: list | None = None) -> dict:
     """Indexed canonical articles sharing any of the bands, oldest first, a page at a time."""
     body = {
         "query": {"bool": {"filter": [{"terms": {"simhash_bands": band_keys}}],
                            "must_not": [{"exists": {"field": "duplicate_of"}}]}},
         "_source": ["simhash"],
-        "size": CANDIDATES_PAGE,
+        "size": size,
         "sort": [{"indexed_at": {"order": "asc", "unmapped_type": "date"}},
                  {"id": {"order": "asc", "unmapped_type": "keyword"}}],
     }  # fmt: skip
