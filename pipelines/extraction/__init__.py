@@ -5,5 +5,6 @@ Order of reading: `relevance` (cheap gate) -> `nlp` (spaCy annotation) -> `actor
 per sentence), `round_dates` (when the round met), `sections` (background sections of long
 reports), `attendance` (which sentences say who attends) and `participants` (roles) ->
 `coref` (merging articles into events). Nothing here knows about Kafka, Beam or Elasticsearch.
-`prefilter` lets the cue, date and relevance patterns skip text without the words they need.
+`prefilter` lets the cue, date and relevance patterns skip text without the words they need,
+and start their scan where those words show a match may begin.
 """

@@ -94,18 +94,33 @@ class Actor:
 class ActorRegistry:
     actors: dict[str, Actor]
     generic_blockers: frozenset[str]
+    # Every linked name asks for its alias and its reported names: both are looked up in tables
+    # made once, not searched for in the actor's aliases and affiliations each time.
+    _aliases: dict[tuple[str, str], Alias] = field(init=False, repr=False, compare=False)
+    _reported: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        aliases: dict[tuple[str, str], Alias] = {}
+        for actor_id, actor in self.actors.items():
+            for alias in actor.aliases:  # the first alias written or capitalised so wins
+                aliases.setdefault((actor_id, alias.text), alias)
+                aliases.setdefault((actor_id, _capitalised(alias.text)), alias)
+        object.__setattr__(self, "_aliases", aliases)
+        reported = {actor_id: self._affiliated_names(actor_id) for actor_id in self.actors}
+        object.__setattr__(self, "_reported", reported)
 
     def alias(self, actor_id: str, surface: str) -> Alias | None:
-        for alias in self.actors[actor_id].aliases:
-            if alias.text == surface or _capitalised(alias.text) == surface:
-                return alias
-        return None
+        return self._aliases.get((actor_id, surface))
 
     def is_metonym(self, actor_id: str, surface: str) -> bool:
         return surface in self.actors[actor_id].metonyms
 
     def reported_names(self, actor_id: str) -> tuple[str, ...]:
         """Reportable canonical names of the actor and, transitively, its affiliations."""
+        found = self._reported.get(actor_id)
+        return self._affiliated_names(actor_id) if found is None else found
+
+    def _affiliated_names(self, actor_id: str) -> tuple[str, ...]:
         seen: list[str] = []
         stack = [actor_id]
         visited: set[str] = set()

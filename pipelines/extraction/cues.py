@@ -8,13 +8,14 @@ gives, whether it speaks of Syria or of another conflict, and its tense and stat
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
 from pipelines.extraction.data import load_schema_data
 from pipelines.extraction.ordinals import OrdinalMention, find_ordinals
-from pipelines.extraction.prefilter import Prefiltered, prefiltered
+from pipelines.extraction.prefilter import LiteralIndex, Prefiltered, prefiltered
 
 # Event verbs governed by a future or purpose marker ("will begin", "to open") do not report
 # that the event happened.
@@ -74,6 +75,14 @@ class Lexicon:
     transitive_participation: Prefiltered | None = None
     non_talks_event: Prefiltered | None = None
     after_other_round: Prefiltered | None = None
+    # The series, other-conflict and status cues, tested on every sentence: most match nowhere
+    # in it, and one pass over their literals (see `LiteralIndex`) tells which may.
+    sentence_groups: LiteralIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        patterns = [pattern for cues in self.series.values() for pattern, _ in cues]
+        patterns += [*self.other_conflicts.values(), *self.status.values()]
+        object.__setattr__(self, "sentence_groups", LiteralIndex(patterns))
 
 
 def _compile(pattern: str, case_sensitive: bool = False) -> Prefiltered:
@@ -207,11 +216,9 @@ def mark_other_ordinals(
 
 def sentence_cues(index: int, start: int, end: int, text: str, in_title: bool) -> SentenceCues:
     lexicon = load_lexicon()
-    scores = {
-        series: sum(weight * len(pattern.findall(text)) for pattern, weight in cues)
-        for series, cues in lexicon.series.items()
-    }
-    other = sum(len(p.findall(text)) for p in lexicon.other_conflicts.values())
+    live = lexicon.sentence_groups.may_match(text)
+    scores = _series_scores(lexicon, text, live)
+    other = sum(_count(p, text, live) for p in lexicon.other_conflicts.values())
     pattern = lexicon.leaders_meeting
     leaders = [m.span() for m in pattern.finditer(text)] if pattern else []
     head_matches = [
@@ -224,11 +231,14 @@ def sentence_cues(index: int, start: int, end: int, text: str, in_title: bool) -
     heads = tuple(m.group(0).lower() for m in head_matches)
     if heads and set(heads) <= WEAK_HEADS and (dateline := DATELINE_PREFIX.match(text)):
         body = text[dateline.end() :]
-        scores = {
-            series: sum(weight * len(pattern.findall(body)) for pattern, weight in cues)
-            for series, cues in lexicon.series.items()
-        }
+        scores = _series_scores(lexicon, body, lexicon.sentence_groups.may_match(body))
     plural = [m.span() for m in lexicon.series_level.finditer(text)] if lexicon.series_level else []
+    # Both the status cue and the later-event clause look for "next round" phrases.
+    next_rounds = (
+        list(lexicon.status["next_round"].regex.finditer(text))
+        if lexicon.status["next_round"] in live
+        else []
+    )
     return SentenceCues(
         index=index,
         start=start,
@@ -244,7 +254,11 @@ def sentence_cues(index: int, start: int, end: int, text: str, in_title: bool) -
         ),
         syria=len(lexicon.syria.findall(text)),
         other_conflict=other,
-        status=frozenset(name for name, p in lexicon.status.items() if _has_cue(name, p, text)),
+        status=frozenset(
+            name
+            for name, p in lexicon.status.items()
+            if p in live and _has_cue(name, p, text, next_rounds)
+        ),
         round_heads=heads,
         leaders_meeting=bool(leaders),
         series_level=bool(plural)
@@ -252,9 +266,29 @@ def sentence_cues(index: int, start: int, end: int, text: str, in_title: bool) -
             any(a <= m.start() < b for a, b in plural) or _bare_plural(text, m)
             for m in head_matches
         ),
-        other_event_from=_later_event_clause(text, start, lexicon),
+        other_event_from=_later_event_clause(text, start, lexicon, next_rounds),
         after_other_round=_after_other_round(text, head_matches, lexicon),
     )
+
+
+def _count(pattern: Prefiltered, text: str, live: AbstractSet[Prefiltered]) -> int:
+    """Matches of a pattern of `Lexicon.sentence_groups` in `text`; `live` are the patterns
+    that may match it, so the others are not run."""
+    return len(pattern.regex.findall(text)) if pattern in live else 0
+
+
+def _series_scores(lexicon: Lexicon, text: str, live: AbstractSet[Prefiltered]) -> dict[str, float]:
+    """Each series' weighted cue count: `sum(weight * count)` over its cues, in their order.
+    A cue that cannot match adds `weight * 0`, which leaves a float sum as it is, so only the
+    `live` ones are counted; the sum starts as the float it becomes after its first cue."""
+    scores: dict[str, float] = {}
+    for series, cues in lexicon.series.items():
+        score = 0.0 if cues else 0
+        for pattern, weight in cues:
+            if pattern in live:
+                score += weight * len(pattern.regex.findall(text))
+        scores[series] = score
+    return scores
 
 
 def _after_other_round(text: str, heads: list[re.Match[str]], lexicon: Lexicon) -> bool:
@@ -272,7 +306,7 @@ def _after_other_round(text: str, heads: list[re.Match[str]], lexicon: Lexicon) 
 
 # A future event verb: what follows it is about an event still to come ("the Congress will be
 # held in Sochi on January 29-30", "next round to move to Sochi").
-FUTURE_EVENT = re.compile(
+FUTURE_EVENT = prefiltered(
     r"\b(?:will|would|shall|is to|are to|to)\s+(?:be\s+)?(?:held|hosted|take place|convene|"
     r"reconvene|meet|open|begin|start|resume|move|gather)\b",
     re.IGNORECASE,
@@ -296,11 +330,14 @@ def _bare_plural(text: str, head: re.Match[str]) -> bool:
     )
 
 
-def _later_event_clause(text: str, offset: int, lexicon: Lexicon) -> int | None:
-    """The offset of a next-round phrase or future event verb that follows a clause reporting
-    a round as having happened ("The ninth round ended on Tuesday, ... announcing that the next
-    meeting would be held in Sochi"); None when the sentence has no such later clause."""
-    later = [m.start() for m in lexicon.status["next_round"].finditer(text)]
+def _later_event_clause(
+    text: str, offset: int, lexicon: Lexicon, next_rounds: list[re.Match[str]]
+) -> int | None:
+    """The offset of a next-round phrase (`next_rounds`, the matches of that status cue) or
+    future event verb that follows a clause reporting a round as having happened ("The ninth
+    round ended on Tuesday, ... announcing that the next meeting would be held in Sochi"); None
+    when the sentence has no such later clause."""
+    later = [m.start() for m in next_rounds]
     later += [m.start() for m in FUTURE_EVENT.finditer(text)]
     if not later:
         return None
@@ -328,9 +365,14 @@ def _opened_new_round(text: str, match: re.Match[str]) -> bool:
     )
 
 
-def _has_cue(name: str, pattern: Prefiltered, text: str) -> bool:
+def _has_cue(
+    name: str, pattern: Prefiltered, text: str, next_rounds: list[re.Match[str]] | None = None
+) -> bool:
+    """Whether the status cue `name` (its `pattern`) holds in `text`; for "next_round", the
+    pattern's matches in `text` may be given (`next_rounds`)."""
     if name == "next_round":
-        return any(not _opened_new_round(text, m) for m in pattern.finditer(text))
+        matches = pattern.finditer(text) if next_rounds is None else next_rounds
+        return any(not _opened_new_round(text, m) for m in matches)
     if name not in HAPPENED_CUES:
         return bool(pattern.search(text))
     return any(

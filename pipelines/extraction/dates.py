@@ -61,6 +61,11 @@ MONTH_PART = prefiltered(
     re.IGNORECASE,
 )
 MONTH_YEAR = prefiltered(rf"\b(?P<part>){_MONTH}\s+(?P<year>(?:19|20)\d\d)\b")
+# DAY_FIRST, MONTH_FIRST and MONTH_YEAR match only where `_MONTH` does, case and all, and every
+# name it matches (each a key of MONTHS) starts as one of these ("Sept." as "Sep"). Their literal
+# prefilter ("mar", "may", "dec", "sep") ignores case and where words end, so it lets through
+# "market", "may" and "separate"; testing for these once spares the three scans there.
+MONTH_PREFIXES = tuple(sorted({name[:3].capitalize() for name in MONTHS}))
 _COUNT = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen"
 DURATION = prefiltered(
     rf"\b(?P<n>{_COUNT})[- ]day\b|\b(?:last|lasts|lasting|run|runs|span)\s+(?:for\s+)?"
@@ -175,7 +180,9 @@ def find_dates(sentence: str, offset: int, reference: date | None) -> list[DateM
                     month_day=(resolved.month, resolved.day),
                 )
             )
-    for pattern in (DAY_FIRST, MONTH_FIRST):
+    # Without a capitalised month name only MONTH_PART ("in march", "mid-May") can match.
+    named_month = _names_a_month(sentence)
+    for pattern in (DAY_FIRST, MONTH_FIRST) if named_month else ():
         for match in pattern.finditer(sentence):
             if not free(match.span()):
                 continue
@@ -183,7 +190,7 @@ def find_dates(sentence: str, offset: int, reference: date | None) -> list[DateM
             if mention:
                 taken.append(match.span())
                 found.append(mention)
-    for pattern in (MONTH_PART, MONTH_YEAR):
+    for pattern in (MONTH_PART, MONTH_YEAR) if named_month else (MONTH_PART,):
         for match in pattern.finditer(sentence):
             if not free(match.span()):
                 continue
@@ -204,6 +211,13 @@ def find_dates(sentence: str, offset: int, reference: date | None) -> list[DateM
             mention = _replace(mention, after_since=True)
         marked.append(mention)
     return marked
+
+
+def _names_a_month(sentence: str) -> bool:
+    for prefix in MONTH_PREFIXES:  # noqa: SIM110 - a plain loop costs less than `any` here
+        if prefix in sentence:
+            return True
+    return False
 
 
 def _replace(mention: DateMention, **changes: object) -> DateMention:

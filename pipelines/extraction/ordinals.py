@@ -10,11 +10,12 @@ date with the round's.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
 from pipelines.extraction.data import load_schema_data
-from pipelines.extraction.prefilter import prefiltered
+from pipelines.extraction.prefilter import fold, prefiltered, shortest_forms, word_alternation
 
 _UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
 _TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
@@ -32,11 +33,9 @@ for _tens_word, _tens in (("twenty", 20), ("thirty", 30)):
 ROMAN = {"II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
          "XI": 11, "XII": 12}  # fmt: skip
 
-_ORDINAL = (
-    r"(?P<ordinal>"
-    + "|".join(sorted((re.escape(w) for w in ORDINAL_WORDS), key=len, reverse=True))
-    + r"|\d{1,2}(?:st|nd|rd|th))"
-)
+# The words as a trie (see `word_alternation`): `re` tries this at every word of a sentence with
+# a head noun, and would otherwise try each of the seventy-odd words there.
+_ORDINAL = rf"(?P<ordinal>{word_alternation(ORDINAL_WORDS)}|\d{{1,2}}(?:st|nd|rd|th))"
 # Words that may stand between an ordinal and its head ("19th international Meeting"), but not
 # words that make the ordinal count something else ("second day of talks", "first time").
 _MODIFIER = (
@@ -50,6 +49,12 @@ _HEAD = (
 ORDINAL_BEFORE_HEAD = prefiltered(
     rf"\b{_ORDINAL}(?:[\s-]+){_MODIFIER}{{0,3}}{_HEAD}\b", re.IGNORECASE
 )
+# Even as a trie, the ordinal alternation tried at every word of a sentence with a head noun is the
+# dearest part of `find_ordinals`: it is only tried on a sentence that also has an ordinal word
+# (or a part every longer one contains: "thir|teenth", "twen|tieth") or a numeral with an
+# ordinal suffix.
+ORDINAL_STEMS = tuple(sorted(shortest_forms(frozenset(ORDINAL_WORDS) | {"teenth", "tieth"})))
+NUMBERED = re.compile(r"\d(?:st|nd|rd|th)", re.IGNORECASE)
 HEAD_BEFORE_NUMBER = prefiltered(
     r"\b(?P<head>round|session|meeting)\s+(?:No\.?\s*|number\s+)?(?P<number>\d{1,2})(?![\d,.]\d)\b",
     re.IGNORECASE,
@@ -103,7 +108,7 @@ def find_ordinals(sentence: str, offset: int = 0) -> list[OrdinalMention]:
     """Round ordinals in one sentence; offsets are shifted by `offset`."""
     excluded_before, since_after = _cues()
     mentions: list[OrdinalMention] = []
-    for match in ORDINAL_BEFORE_HEAD.finditer(sentence):
+    for match in _ordinals_before_heads(sentence):
         value = ordinal_value(match.group("ordinal"))
         if value is None:
             continue
@@ -150,6 +155,22 @@ def find_ordinals(sentence: str, offset: int = 0) -> list[OrdinalMention]:
                 _mention(sentence, offset, match.start(), match.end(), value, excluded_before, None)
             )
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _ordinals_before_heads(sentence: str) -> Iterator[re.Match[str]]:
+    """`ORDINAL_BEFORE_HEAD.finditer`, not tried on a sentence without an ordinal."""
+    if ORDINAL_BEFORE_HEAD.may_match(sentence) and _has_ordinal(sentence):
+        return ORDINAL_BEFORE_HEAD.regex.finditer(sentence)
+    return iter(())
+
+
+def _has_ordinal(sentence: str) -> bool:
+    """An ordinal word (or stem) or an ordinal numeral; every ordinal of `_ORDINAL` has one."""
+    folded = fold(sentence)
+    for stem in ORDINAL_STEMS:  # noqa: SIM110 - a plain loop costs less than `any` here
+        if stem in folded:
+            return True
+    return NUMBERED.search(sentence) is not None
 
 
 def _mention(

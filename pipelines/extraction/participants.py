@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from pipelines.extraction.actors import ActorMention, load_registry
 from pipelines.extraction.cues import SentenceCues, load_lexicon
+from pipelines.extraction.prefilter import prefiltered
 from pipelines.extraction.venues import venue_by_name
 
 NOT_ATTENDING_ROLES = frozenset({"host", "absent/boycotting"})
@@ -51,32 +52,25 @@ def assign_roles(
             continue
         if mediators_only and "United Nations" not in mention.reported_as:
             continue
-        sentence = by_index[mention.sentence]
-        before = document[max(sentence.start, mention.start - ABSENCE_REACH_BEFORE) : mention.start]
-        after = document[mention.end : min(sentence.end, mention.end + ABSENCE_REACH_AFTER)]
-        if _is_backer(
-            document[sentence.start : mention.start], document[mention.end : sentence.end]
-        ):
-            continue
-        if _in_composition(
-            document[sentence.start : mention.start], document[mention.end : sentence.end]
-        ):
-            continue
-        preceding = document[sentence.start : mention.start]
-        if (
-            MILITARY_AFTER.match(document[mention.end : sentence.end])
-            or TOPIC_BEFORE.search(preceding)
-            or TITLE_BEFORE.search(preceding)
-            or _adjective_on_other_event(mention, document[mention.end : sentence.end], series)
-        ):
-            continue
-        actor = registry.actors.get(mention.actor_id) if mention.actor_id else None
         if mention.canonical is None and mention.type in {"place", "group"}:
             continue  # an unlinked place or nationality is not a participant
-        if FORMER_BEFORE.search(preceding[-40:]) or LEFT_POST_AFTER.match(
-            document[mention.end : sentence.end]
+        sentence = by_index[mention.sentence]
+        preceding = document[sentence.start : mention.start]
+        following = document[mention.end : sentence.end]
+        if _is_backer(preceding, following) or _in_composition(preceding, following):
+            continue
+        if (
+            MILITARY_AFTER.match(following)
+            or TOPIC_BEFORE.search(preceding)
+            or TITLE_BEFORE.search(preceding)
+            or _adjective_on_other_event(mention, following, series)
         ):
+            continue
+        if FORMER_BEFORE.search(preceding[-40:]) or LEFT_POST_AFTER.match(following):
             continue  # "a former UN envoy, X, left the post": no longer at the table
+        actor = registry.actors.get(mention.actor_id) if mention.actor_id else None
+        before = document[max(sentence.start, mention.start - ABSENCE_REACH_BEFORE) : mention.start]
+        after = document[mention.end : min(sentence.end, mention.end + ABSENCE_REACH_AFTER)]
         role = _role(mention, actor, sentence.text, before, after, series, venue_country)
         participants.append(
             Participant(
@@ -91,10 +85,14 @@ def assign_roles(
     return participants
 
 
+# The patterns searched for in the text around every counted mention need words that few
+# sentences have ("backed", "condemned", "ambassador", "neither"): they are prefiltered (see
+# `prefilter`), so that most searches end before the scan.
+
 # "backed by Russia, Iran and Hezbollah": the cue governs a short coordinated list. The other
 # way round, "supporters of President Assad" or "fighters loyal to Damascus" name whom a group
 # backs, not a party present.
-BACKER_LIST_BEFORE = re.compile(
+BACKER_LIST_BEFORE = prefiltered(
     r"\b(?:(?:backed|supported|armed|sponsored) by|supporters of|loyal to|loyalists of)\s+"
     r"(?:the\s+)?(?:(?:President|Syrian President|leader)\s+)?(?:[\w.'’-]+(?:\s[\w.'’-]+)?,?\s+"
     r"(?:and\s+|as well as\s+)?){0,4}$"
@@ -118,7 +116,7 @@ MILITARY_AFTER = re.compile(
 )
 # "condemning Turkey's incursion", "discussed Iran's proposal": the object of a verb of
 # judging or discussing is a topic of the talks, not a participant.
-TOPIC_BEFORE = re.compile(
+TOPIC_BEFORE = prefiltered(
     r"\b(?:condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|discuss(?:es|ed|ing)?|"
     r"criticis(?:e|es|ed|ing)|criticiz(?:e|es|ed|ing)|deplor(?:e|es|ed|ing))\s+(?:the\s+)?$",
     re.IGNORECASE,
@@ -127,7 +125,7 @@ TOPIC_BEFORE = re.compile(
 
 # "Damascus' ambassador to the United Nations": an organisation inside a person's title is where
 # the person serves, not a party at the table.
-TITLE_BEFORE = re.compile(
+TITLE_BEFORE = prefiltered(
     r"\b(?:ambassadors?|envoys?|representatives?|emissar(?:y|ies)|permanent (?:mission|observer))"
     r"\s+(?:to|at)\s+(?:the\s+)?$",
     re.IGNORECASE,
@@ -178,7 +176,7 @@ def _in_composition(before: str, after: str) -> bool:
 # "a separate arrangement brokered by the United States, Russia and Jordan": the makers of a
 # deal other than the round (a truce, a zone) are its backers, a topic of the talks; "talks
 # mediated by the UN" names the round's mediator and stays.
-AGREEMENT_BY_BEFORE = re.compile(
+AGREEMENT_BY_BEFORE = prefiltered(
     r"\b(?P<noun>[\w-]+)\s+(?:brokered|agreed|mediated|negotiated|drawn up|guaranteed)\s+by\s+"
     r"(?:the\s+)?(?:[\w.'’-]+(?:\s[\w.'’-]+)?,?\s+(?:and\s+|as well as\s+)?){0,4}$"
 )
@@ -207,13 +205,13 @@ ABSENCE_OTHER_ROUND_AFTER = re.compile(
     re.IGNORECASE,
 )
 # "Neither the government nor the opposition was present": both named parties are absent.
-NEITHER_NOR_ABSENT = re.compile(
+NEITHER_NOR_ABSENT = prefiltered(
     r"\bneither\b[^.;]{0,80}\bnor\b[^.;]{0,60}?\b(?:(?:was|were)\s+(?:present|represented|"
     r"invited|there)|took part|attended|sent\s+(?:a\s+)?delegations?)\b",
     re.IGNORECASE,
 )
 # "the absence of the rebels": absent is the party named right after, not the speaker.
-ABSENCE_OF_BEFORE = re.compile(r"\b(?:the|their|its)\s+absence\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+ABSENCE_OF_BEFORE = prefiltered(r"\b(?:the|their|its)\s+absence\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 # A place naming the event boycotted: "a Sochi boycott", "a boycott of the Sochi congress".
 ABSENCE_PLACE_BEFORE = re.compile(r"\b([A-Z][\w-]+)\s+$")
 ABSENCE_PLACE_AFTER = re.compile(r"^\s+(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?([A-Z][\w-]+)\b")

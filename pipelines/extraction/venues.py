@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from pipelines.extraction.data import load_schema_data
+from pipelines.extraction.prefilter import word_alternation
 
 SERIES_NAME_AFTER = re.compile(
     r"^[- ](?:process|format|talks|peace|meeting|meetings|guarantors?|platform|track|round|"
@@ -92,8 +93,9 @@ def load_venues() -> tuple[Venue, ...]:
 
 @cache
 def _alias_pattern() -> re.Pattern[str]:
-    aliases = sorted({a for v in load_venues() for a in v.aliases}, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in aliases) + r")\b")
+    """Any alias, longest first; as a trie (see `word_alternation`), tried at every word."""
+    aliases = {a for v in load_venues() for a in v.aliases}
+    return re.compile(r"\b(?:" + word_alternation(aliases) + r")\b")
 
 
 @cache

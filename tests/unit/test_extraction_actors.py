@@ -96,3 +96,17 @@ def test_hypothetical_observers_are_not_actors():
         date(2017, 10, 30),
     )
     assert set(actors) == {"Turkey", "Russia", "Iran"}
+
+
+def test_alias_and_reported_names_tables_answer_as_the_registry_reads():
+    registry = load_registry()
+    for actor_id, actor in registry.actors.items():
+        for alias in actor.aliases:
+            for surface in (alias.text, alias.text[:1].upper() + alias.text[1:]):
+                first = next(
+                    a for a in actor.aliases if surface in (a.text, a.text[:1].upper() + a.text[1:])
+                )
+                assert registry.alias(actor_id, surface) is first
+        assert registry.alias(actor_id, "not an alias of anyone") is None
+        assert registry.reported_names(actor_id) == registry._affiliated_names(actor_id)
+    assert registry.reported_names("no such actor") == ()

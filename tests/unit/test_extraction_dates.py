@@ -53,3 +53,26 @@ def test_durations():
     assert duration_days("a two-day meeting") == 2
     assert duration_days("the eight-day talks") == 8
     assert duration_days("no length given") is None
+
+
+def test_only_month_patterns_that_ignore_case_run_without_a_month_name():
+    from pipelines.extraction.dates import (
+        DAY_FIRST,
+        MONTH_FIRST,
+        MONTH_PART,
+        MONTH_YEAR,
+        MONTHS,
+        _names_a_month,
+    )
+
+    for month in MONTHS:
+        name = month.capitalize()
+        for text in (f"on {name} 5, 2019", f"on 5 {name} 2019", f"in {name} 2019", f"{name}. 5"):
+            assert _names_a_month(text), text
+        # Lower case: only MONTH_PART ("in march") may match, and it still runs.
+        lower = f"on {month} 5, 2019 and 5 {month} 2019"
+        if not _names_a_month(lower):
+            for pattern in (DAY_FIRST, MONTH_FIRST, MONTH_YEAR):
+                assert not pattern.regex.search(lower), (pattern.regex.pattern, lower)
+    assert find_dates("They met in march 2019.", 0, None)[0].kind == "month"
+    assert MONTH_PART.regex.search("in march 2019")

@@ -51,3 +51,24 @@ def test_ordinal_value():
     assert ordinal_value("Twelfth") == 12
     assert ordinal_value("22nd") == 22
     assert ordinal_value("many") is None
+
+
+def test_the_ordinal_prefilter_lets_every_ordinal_through():
+    from pipelines.extraction.ordinals import (
+        NUMBERED,
+        ORDINAL_BEFORE_HEAD,
+        ORDINAL_WORDS,
+        _has_ordinal,
+        _ordinals_before_heads,
+    )
+
+    spellings = [*ORDINAL_WORDS, "1st", "22nd", "3rd", "11th", "21ST"]
+    for word in spellings:
+        for text in (f"the {word} round", f"THE {word.upper()} ROUND", f"the {word.title()} round"):
+            assert ORDINAL_BEFORE_HEAD.regex.search(text), text
+            assert _has_ordinal(text), text
+            assert [m.span() for m in _ordinals_before_heads(text)] == [
+                m.span() for m in ORDINAL_BEFORE_HEAD.regex.finditer(text)
+            ]
+    assert not _has_ordinal("The round opened on Monday in Geneva.")
+    assert NUMBERED.search("the 2nd round") and not NUMBERED.search("2 rounds")
