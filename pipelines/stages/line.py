@@ -5,7 +5,7 @@ pipeline is a single chain from the Kafka source to the sink. Tagged outputs joi
 Flatten read more like Beam, but Prism runs a Flatten in the runner: every element left the SDK
 worker, was decoded and encoded by Prism and came back. On one line the runner fuses the source,
 the stages and the sink into one stage; with the sink's reports in their own stage (see
-sinks/elasticsearch.py), Prism's CPU fell from 7-8 ms an article to about 1.5 (bench/README.md).
+sinks/elasticsearch.py), Prism's CPU fell from 7-8 ms an article to about 1.3 (bench/README.md).
 """
 
 from __future__ import annotations
