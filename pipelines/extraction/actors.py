@@ -8,7 +8,6 @@ metonym and generic-word rules; an NER name the registry lacks is kept as an unl
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -220,10 +219,9 @@ def link_actors(
 ) -> list[ActorMention]:
     """Actor mentions in `text`, linked to the registry where possible, in text order."""
     registry = registry or load_registry()
-    sentence_starts = [start for start, _ in annotation.sentences]
     mentions = []
     for start, end, label, surface, ent_id in annotation.entities:
-        sentence = _sentence_index(annotation, sentence_starts, start)
+        sentence = annotation.sentence_index(start)
         if ent_id and ent_id in registry.actors:
             mention = _linked_mention(
                 registry, text, ent_id, surface, start, end, sentence, published
@@ -237,15 +235,6 @@ def link_actors(
                 )
             )
     return mentions
-
-
-def _sentence_index(annotation: Annotation, starts: list[int], char: int) -> int:
-    """`annotation.sentence_index(char)` by bisection, not a scan of all sentences per name:
-    the sentences are in document order and do not overlap."""
-    index = bisect_right(starts, char) - 1
-    if index >= 0 and char < annotation.sentences[index][1]:
-        return index
-    return max(len(annotation.sentences) - 1, 0)
 
 
 def _linked_mention(

@@ -12,6 +12,8 @@ stages.
 
 from __future__ import annotations
 
+import sys
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -46,9 +48,11 @@ class Annotation:
     entities: tuple[tuple[int, int, str, str, str], ...]
 
     def sentence_index(self, char: int) -> int:
-        for index, (start, end) in enumerate(self.sentences):
-            if start <= char < end:
-                return index
+        """The sentence holding `char`, else the last one. By bisection: sentences are in
+        document order and do not overlap, and the rules ask this once per name."""
+        index = bisect_right(self.sentences, (char, sys.maxsize)) - 1
+        if index >= 0 and char < self.sentences[index][1]:
+            return index
         return max(len(self.sentences) - 1, 0)
 
 
