@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from pipelines.extraction.prefilter import prefiltered
+from pipelines.extraction.prefilter import fold_word, prefiltered
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -106,7 +106,7 @@ class DateMention:
 
 
 def month_number(name: str) -> int:
-    return MONTHS[name.lower().rstrip(".")]
+    return MONTHS[fold_word(name).rstrip(".")]
 
 
 def nearest_year(month: int, day: int, reference: date) -> date | None:
@@ -251,7 +251,7 @@ def _month_part(match: re.Match[str], reference: date | None, offset: int) -> Da
 def _weekday(
     sentence: str, match: re.Match[str], reference: date | None, offset: int
 ) -> DateMention:
-    weekday = WEEKDAYS.index(match.group("weekday").lower())
+    weekday = WEEKDAYS.index(fold_word(match.group("weekday")))
     which = (match.group("which") or "").lower()
     resolved = None
     if reference:

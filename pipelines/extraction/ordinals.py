@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipelines.extraction.data import load_schema_data
-from pipelines.extraction.prefilter import fold, prefiltered, shortest_forms, word_alternation
+from pipelines.extraction.prefilter import (
+    fold,
+    fold_word,
+    prefiltered,
+    shortest_forms,
+    word_alternation,
+)
 
 _UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
 _TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
@@ -89,7 +95,7 @@ class OrdinalMention:
 
 
 def ordinal_value(word: str) -> int | None:
-    word = word.lower().replace("–", "-")
+    word = fold_word(word).replace("–", "-")
     if word in ORDINAL_WORDS:
         return ORDINAL_WORDS[word]
     digits = re.match(r"(\d{1,2})(?:st|nd|rd|th)$", word)

@@ -51,12 +51,17 @@ def fold(text: str) -> str:
     last = _last_fold
     if last[0] is text:
         return last[1]
-    if text.isascii() or not any(char in text for char in _CASE_EXTRAS):
-        folded = text.lower()
-    else:
-        folded = text.translate(_CASE_EXTRAS_TABLE).lower()
+    folded = fold_word(text)
     _last_fold = (text, folded)
     return folded
+
+
+def fold_word(text: str) -> str:
+    """`fold` without its one-text cache: for looking up a matched word ("Tueſday", which a
+    case-insensitive "Tuesday" matches) in a table of lower-case ASCII words."""
+    if text.isascii() or not any(char in text for char in _CASE_EXTRAS):
+        return text.lower()
+    return text.translate(_CASE_EXTRAS_TABLE).lower()
 
 
 Literals = frozenset[str]

@@ -76,3 +76,11 @@ def test_only_month_patterns_that_ignore_case_run_without_a_month_name():
                 assert not pattern.regex.search(lower), (pattern.regex.pattern, lower)
     assert find_dates("They met in march 2019.", 0, None)[0].kind == "month"
     assert MONTH_PART.regex.search("in march 2019")
+
+
+def test_a_weekday_in_an_odd_spelling_the_pattern_accepts_is_resolved_not_an_error():
+    # Case-insensitive matching pairs "s" with the long s: "Tueſday" matches "Tuesday".
+    mentions = find_dates("The talks open on Tueſday in Astana.", 0, date(2017, 1, 20))
+    assert [(m.kind, m.text) for m in mentions] == [("weekday", "Tueſday")]
+    plain = find_dates("The talks open on Tuesday in Astana.", 0, date(2017, 1, 20))
+    assert mentions[0].day == plain[0].day == date(2017, 1, 17)
