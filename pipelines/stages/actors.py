@@ -13,6 +13,8 @@ from pipelines.stages.line import ArticleStageFn
 
 
 class LinkActorsFn(ArticleStageFn):
+    stage = "actors"
+
     def __init__(self) -> None:
         self.linked = Metrics.counter("actors", "linked_mentions")
         self.unlinked = Metrics.counter("actors", "unlinked_mentions")

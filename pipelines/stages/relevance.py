@@ -17,6 +17,8 @@ from pipelines.stages.line import ArticleStageFn
 
 
 class ScoreRelevanceFn(ArticleStageFn):
+    stage = "relevance"
+
     def __init__(self, threshold: float | None) -> None:
         self.threshold = threshold
         self.relevant = Metrics.counter("relevance", "relevant")

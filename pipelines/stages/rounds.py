@@ -13,6 +13,8 @@ from pipelines.stages.line import ArticleStageFn
 
 
 class ExtractRoundFn(ArticleStageFn):
+    stage = "rounds"
+
     def __init__(self) -> None:
         self.rounds = Metrics.counter("rounds", "talk_rounds_reported")
         self.named = Metrics.counter("rounds", "rounds_named")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+
+import pytest
 
 from pipelines.records import ArticleInFlight, DeadLetter, KafkaPosition
 from pipelines.stages.line import ArticleBatchStageFn, ArticleStageFn
@@ -69,3 +72,29 @@ def test_a_batch_with_nothing_for_the_stage_never_calls_it() -> None:
         article(2, relevant=False),
     ]
     assert stage.batches == []
+
+
+class Failing(ArticleStageFn):
+    def process_article(self, item: ArticleInFlight):
+        raise KeyError("no such cue")
+        yield item
+
+
+class FailingRules(Failing):
+    stage = "rounds"
+
+
+def test_a_rule_stage_turns_an_article_it_fails_on_into_a_dead_letter_naming_it() -> None:
+    item = replace(article(7), article={"id": "a7", "title": "Astana talks"})
+    out = list(FailingRules().process(item))
+    assert len(out) == 1 and isinstance(out[0], DeadLetter)
+    letter = out[0]
+    assert letter.stage == "rounds" and letter.position == item.position
+    assert letter.reason == "KeyError: 'no such cue'"
+    assert json.loads(letter.raw) == {"id": "a7", "title": "Astana talks"}
+    assert list(FailingRules().process(LETTER)) == [LETTER]
+
+
+def test_a_stage_that_calls_services_lets_the_runner_retry() -> None:
+    with pytest.raises(KeyError):
+        list(Failing().process(article(8)))
